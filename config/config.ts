@@ -1,0 +1,68 @@
+import { z } from 'zod';
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const integer = (fallback: number, min: number) => z.coerce.number().int().min(min).default(fallback);
+
+const schema = z.object({
+  /** PostgreSQL URL. Unset: an embedded PostgreSQL (PGlite) under DATA_DIR. */
+  DATABASE_URL: optionalText.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+  /** Folder for local state: the embedded database, the dev server's SQLite file, the sandbox state. */
+  DATA_DIR: z.string().min(1).default('.data'),
+  /** host:port of a Temporal frontend. Unset: `npm start` launches a dev server; api/worker use 127.0.0.1:7233. */
+  TEMPORAL_ADDRESS: optionalText.pipe(z.string().regex(/^[^\s:]+:\d+$/, 'must be host:port').optional()),
+  /** Temporal namespace. */
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  /** Task queue shared by the API (client) and the worker. */
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('phone-numbers'),
+  /** Port of the Temporal Web UI the local dev server serves. */
+  TEMPORAL_UI_PORT: integer(8233, 1),
+  /** Port of the HTTP API. */
+  PORT: integer(3000, 0).refine((port) => port <= 65535, 'must be a port number'),
+  /** Address the HTTP API listens on. */
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /** Telnyx API key. Unset: the local Telnyx sandbox is the carrier. */
+  TELNYX_API_KEY: optionalText,
+  /** Telnyx API base URL, ending in /v2. */
+  TELNYX_BASE_URL: z.url().default('http://127.0.0.1:4010/v2'),
+  /** Base64 Ed25519 public key that signs Telnyx webhooks. Unset in local mode: the sandbox's key. */
+  TELNYX_PUBLIC_KEY: optionalText,
+  /** Telnyx voice connection (Call Control application) numbers are attached to. */
+  TELNYX_CONNECTION_ID: z.string().min(1).default('sandbox-connection'),
+  /** Port of the Telnyx sandbox. */
+  SANDBOX_PORT: integer(4010, 0),
+  /** How long POST /numbers waits for provisioning before answering 202. */
+  PROVISION_WAIT_MS: integer(20_000, 0),
+  /** How long an order may stay pending at the carrier before provisioning fails. */
+  ORDER_DEADLINE_MS: integer(24 * 60 * 60 * 1000, 1),
+  /** Numbers an organization may hold (provisioning + active + paused). */
+  ORG_NUMBER_LIMIT: integer(3, 1),
+  /** pino log level. */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = Readonly<z.infer<typeof schema>>;
+
+/** Thrown when the environment holds a bad value; the message names every bad key. */
+export class ConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`Invalid configuration:\n${issues.map((issue) => `  - ${issue}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment into a frozen config, failing fast with every bad key named. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  return Object.freeze(parsed.data);
+}
+
+/** Every key the config reads, for documentation and deployment checks. */
+export const configKeys = Object.keys(schema.shape) as (keyof Config)[];

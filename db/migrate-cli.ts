@@ -1,0 +1,26 @@
+import { loadConfig } from '../config/config.js';
+import { createDatabase } from './connect.js';
+import { assertMigrated, createMigrator } from './migrator.js';
+
+const usage = 'usage: npm run migrate -- [up|down|latest]   (default: latest)';
+
+const direction = process.argv[2] ?? 'latest';
+if (!['up', 'down', 'latest'].includes(direction)) {
+  console.error(usage);
+  process.exit(2);
+}
+
+const config = loadConfig();
+const db = createDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
+try {
+  const migrator = createMigrator(db);
+  const resultSet =
+    direction === 'up' ? await migrator.migrateUp() : direction === 'down' ? await migrator.migrateDown() : await migrator.migrateToLatest();
+  for (const result of resultSet.results ?? []) {
+    console.log(`${result.direction.toLowerCase()} ${result.migrationName}: ${result.status}`);
+  }
+  if (resultSet.results?.length === 0) console.log('nothing to migrate');
+  assertMigrated(resultSet);
+} finally {
+  await db.destroy();
+}

@@ -1,0 +1,80 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { IncomingCallAction, PhoneNumberStatus, PhoneNumberType } from '../domain/phone-number.js';
+import type { ProvisioningStep } from '../domain/workflow-contract.js';
+
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export interface OrganizationTable {
+  id: Generated<string>;
+  name: string;
+  created_at: CreatedAt;
+}
+
+export interface ApiKeyTable {
+  id: Generated<string>;
+  organization_id: string;
+  /** First characters of the key, shown to operators and used to revoke it. */
+  prefix: string;
+  /** SHA-256 of the whole key, hex. The key itself is never stored. */
+  key_hash: string;
+  created_at: CreatedAt;
+  revoked_at: Date | null;
+}
+
+export interface IdentityTable {
+  id: Generated<string>;
+  organization_id: string;
+  agent_handle: string;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface PhoneNumberTable {
+  id: string;
+  organization_id: string;
+  agent_identity_id: string | null;
+  number: string | null;
+  type: PhoneNumberType;
+  status: PhoneNumberStatus;
+  state: string | null;
+  country: Generated<string>;
+  incoming_call_action: IncomingCallAction;
+  client_websocket_url: string | null;
+  incoming_call_webhook_url: string | null;
+  workflow_id: string;
+  provisioning_step: ProvisioningStep | null;
+  failure_reason: string | null;
+  carrier_order_id: string | null;
+  carrier_number_id: string | null;
+  /** When the carrier confirmed the release; null while it is still owned there. */
+  carrier_released_at: Date | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface IdempotencyKeyTable {
+  organization_id: string;
+  key: string;
+  /** SHA-256 of the canonical request body: the same key with another body is refused. */
+  request_hash: string;
+  workflow_id: string;
+  phone_number_id: string;
+  created_at: CreatedAt;
+}
+
+export interface Database {
+  organizations: OrganizationTable;
+  api_keys: ApiKeyTable;
+  identities: IdentityTable;
+  phone_numbers: PhoneNumberTable;
+  idempotency_keys: IdempotencyKeyTable;
+}
+
+export type Organization = Selectable<OrganizationTable>;
+export type ApiKey = Selectable<ApiKeyTable>;
+export type Identity = Selectable<IdentityTable>;
+export type PhoneNumberRow = Selectable<PhoneNumberTable>;
+export type NewPhoneNumber = Insertable<PhoneNumberTable>;
+export type PhoneNumberUpdate = Updateable<PhoneNumberTable>;
+export type IdempotencyKey = Selectable<IdempotencyKeyTable>;

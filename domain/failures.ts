@@ -1,0 +1,14 @@
+/**
+ * Failure `type` strings shared by activities, workflows and the API. They travel inside
+ * `ApplicationFailure.type`, so they must never depend on class names.
+ */
+export const failureTypes = {
+  identityNotFound: 'identity_not_found',
+  identityHasNumber: 'identity_has_number',
+  limitReached: 'phone_number_limit_reached',
+  noNumbersAvailable: 'no_numbers_available',
+  carrierFailed: 'carrier_provisioning_failed',
+  numberNotFound: 'not_found',
+} as const;
+
+export type FailureType = (typeof failureTypes)[keyof typeof failureTypes];

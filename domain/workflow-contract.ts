@@ -1,0 +1,60 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { CallSettings, PhoneNumberType } from './phone-number.js';
+
+/** What the API hands a provisioning workflow. */
+export interface ProvisionNumberInput {
+  organizationId: string;
+  /** Row id the reservation inserts; chosen by the caller so a 202 can point at it at once. */
+  phoneNumberId: string;
+  agentHandle: string;
+  type: PhoneNumberType;
+  state: string | null;
+  callSettings: CallSettings;
+  /** How long an order may stay pending at the carrier. */
+  orderDeadlineMs: number;
+}
+
+export interface ProvisionNumberResult {
+  phoneNumberId: string;
+  number: string;
+}
+
+export interface ReleaseNumberInput {
+  organizationId: string;
+  phoneNumberId: string;
+}
+
+/** Steps of provisioning, as `provisioning.step` and the progress query show them. */
+export const provisioningSteps = [
+  'reserving', 'searching', 'ordering', 'awaiting_completion', 'configuring', 'registering',
+  'compensating', 'completed', 'failed',
+] as const;
+export type ProvisioningStep = (typeof provisioningSteps)[number];
+
+export interface ProvisioningProgress {
+  step: ProvisioningStep;
+  phoneNumber: string | null;
+  orderId: string | null;
+  attempts: number;
+}
+
+/** The carrier's `number_order.complete` event, relayed by the webhook endpoint. */
+export interface OrderCompletedSignal {
+  orderId: string;
+  status: 'pending' | 'success' | 'failure';
+}
+
+export const orderCompletedSignal = defineSignal<[OrderCompletedSignal]>('orderCompleted');
+export const progressQuery = defineQuery<ProvisioningProgress>('progress');
+/** Resolves once the reservation step settled: the row exists, or the workflow has failed. */
+export const reservationUpdate = defineUpdate<{ phoneNumberId: string }>('reservation');
+/** Resolves once a release workflow has marked the number released (or found it already was). */
+export const releaseMarkedUpdate = defineUpdate<{ phoneNumberId: string }>('releaseMarked');
+
+/** Workflow ids are business keys so a retried request finds the same execution. */
+export const workflowIds = {
+  provision: (organizationId: string, requestKey: string) => `provision/${organizationId}/${requestKey}`,
+  release: (phoneNumberId: string) => `release/${phoneNumberId}`,
+};
+
+export const workflowTypes = { provision: 'provisionNumber', release: 'releaseNumber' } as const;
