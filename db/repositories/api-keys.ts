@@ -1,0 +1,43 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../schema.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+const keyPrefixLength = 12;
+
+export function hashApiKey(apiKey: string): string {
+  return createHash('sha256').update(apiKey).digest('hex');
+}
+
+/** Makes a key `ink_<random>`; only its SHA-256 and its first characters are stored. It is shown once. */
+export async function createApiKey(db: Db, organizationId: string): Promise<{ apiKey: string; prefix: string }> {
+  const apiKey = `ink_${randomBytes(24).toString('base64url')}`;
+  const prefix = apiKey.slice(0, keyPrefixLength);
+  await db.insertInto('api_keys').values({ organization_id: organizationId, prefix, key_hash: hashApiKey(apiKey) }).execute();
+  return { apiKey, prefix };
+}
+
+/** The organization an unrevoked key belongs to, or null. Hashes compare in constant time. */
+export async function findOrganizationIdByApiKey(db: Db, apiKey: string): Promise<string | null> {
+  const hash = hashApiKey(apiKey);
+  const row = await db
+    .selectFrom('api_keys')
+    .select(['organization_id', 'key_hash'])
+    .where('key_hash', '=', hash)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  if (!row || !timingSafeEqual(Buffer.from(row.key_hash, 'hex'), Buffer.from(hash, 'hex'))) return null;
+  return row.organization_id;
+}
+
+/** Revokes the key with this prefix; resolves whether one was revoked. */
+export async function revokeApiKey(db: Db, prefix: string): Promise<boolean> {
+  const result = await db
+    .updateTable('api_keys')
+    .set({ revoked_at: new Date() })
+    .where('prefix', '=', prefix)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
