@@ -41,6 +41,8 @@ const schema = z.object({
   ORDER_DEADLINE_MS: integer(24 * 60 * 60 * 1000, 1),
   /** Numbers an organization may hold (provisioning + active + paused). */
   ORG_NUMBER_LIMIT: integer(3, 1),
+  /** Requests one API key may make per minute before 429 `rate_limited`. */
+  API_RATE_LIMIT_PER_MINUTE: integer(600, 1),
   /** pino log level. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
