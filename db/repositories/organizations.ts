@@ -14,3 +14,9 @@ export async function findOrganization(db: Db, id: string): Promise<Organization
   if (!uuidPattern.test(id)) return null;
   return (await db.selectFrom('organizations').selectAll().where('id', '=', id).executeTakeFirst()) ?? null;
 }
+
+/** Locks the organization row until the transaction ends, serialising reservations per organization. */
+export async function lockOrganization(trx: Transaction<Database>, organizationId: string): Promise<boolean> {
+  const row = await trx.selectFrom('organizations').select('id').where('id', '=', organizationId).forUpdate().executeTakeFirst();
+  return row !== undefined;
+}
