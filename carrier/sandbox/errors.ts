@@ -1,0 +1,66 @@
+/** One entry of Telnyx's error envelope `{"errors": [...]}`. */
+export interface TelnyxErrorItem {
+  code: string;
+  title: string;
+  detail: string;
+  source?: { pointer?: string; parameter?: string };
+}
+
+/** Thrown by sandbox handlers; the server renders it as Telnyx's error envelope. */
+export class SandboxHttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly errors: TelnyxErrorItem[],
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(errors[0]?.detail ?? `HTTP ${status}`);
+  }
+}
+
+export const telnyxErrors = {
+  unauthenticated: () =>
+    new SandboxHttpError(401, [
+      { code: '10009', title: 'Authentication failed', detail: 'Could not understand the provided credentials.' },
+    ]),
+  notFound: (what: string) =>
+    new SandboxHttpError(404, [
+      { code: '10005', title: 'Resource not found', detail: `The requested ${what} could not be found.` },
+    ]),
+  missing: (pointer: string) =>
+    new SandboxHttpError(422, [
+      { code: '10004', title: 'Missing required parameter', detail: `The '${pointer}' parameter is required.`, source: { pointer } },
+    ]),
+  invalid: (pointer: string, detail: string) =>
+    new SandboxHttpError(422, [{ code: '10015', title: 'Invalid value', detail, source: { pointer } }]),
+  notE164: (pointer: string) =>
+    new SandboxHttpError(422, [
+      { code: '10016', title: 'Invalid phone number', detail: 'Phone number must be in +E.164 format.', source: { pointer } },
+    ]),
+  unavailable: (pointer: string, phoneNumber: string) =>
+    new SandboxHttpError(422, [
+      { code: '10015', title: 'Number not available', detail: `${phoneNumber} is not available for purchase.`, source: { pointer } },
+    ]),
+  rateLimited: (retryAfterSeconds: number) =>
+    new SandboxHttpError(
+      429,
+      [{ code: '10011', title: 'Too many requests', detail: 'Rate limit exceeded; retry later.' }],
+      { 'retry-after': String(retryAfterSeconds), 'x-ratelimit-reset': String(retryAfterSeconds) },
+    ),
+  unexpected: (status = 500) =>
+    new SandboxHttpError(status, [
+      { code: '10007', title: 'Unexpected error', detail: 'An unexpected error occurred.' },
+    ]),
+};
+
+/** An error answer for a fault of type `error`, with the code Telnyx uses for that status. */
+export function errorForStatus(status: number, code?: string): SandboxHttpError {
+  const error =
+    status === 401 ? telnyxErrors.unauthenticated()
+    : status === 404 ? telnyxErrors.notFound('resource')
+    : status === 429 ? telnyxErrors.rateLimited(1)
+    : status === 422 ? telnyxErrors.invalid('/', 'Invalid request.')
+    : status >= 500 ? telnyxErrors.unexpected(status)
+    : new SandboxHttpError(status, [{ code: '10015', title: 'Bad request', detail: 'The request failed.' }]);
+  if (code) error.errors[0]!.code = code;
+  return error;
+}

@@ -1,0 +1,173 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { SandboxContext } from './context.js';
+import { ControlInputError, handleControl, type ControlState } from './control-routes.js';
+import { SandboxHttpError, errorForStatus, telnyxErrors } from './errors.js';
+import { FaultInputError, takeFault } from './faults.js';
+import { parseJsonBody, readBody, sendError, sendJson } from './http-util.js';
+import { generateSigningKeys, loadSigningKeys } from './keys.js';
+import { completeOrder, requestedNumbers, sellToSomeoneElse } from './orders.js';
+import { emptyState, loadState, saveState, type OrderRecord } from './state.js';
+import { handleV2 } from './v2-routes.js';
+import { sendWebhook } from './webhook-sender.js';
+
+export interface SandboxOptions {
+  port: number;
+  /** Defaults to 127.0.0.1; the control API answers loopback callers only. */
+  host?: string;
+  /** JSON file the state is kept in across restarts; in memory only when unset. */
+  stateFile?: string;
+  /** Where `number_order.complete` webhooks go (changeable through `/_sandbox/config`). */
+  webhookUrl?: string;
+}
+
+export interface Sandbox {
+  /** e.g. http://127.0.0.1:4010 */
+  url: string;
+  /** url + '/v2', the SDK's `baseURL`. */
+  baseURL: string;
+  /** Base64 Ed25519 public key the webhooks are signed with. */
+  publicKey: string;
+  stop(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const isLoopback = (address: string | undefined) => address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
+const rateLimitHeaders = { 'x-ratelimit-limit': '100', 'x-ratelimit-remaining': '99', 'x-ratelimit-reset': '1' };
+
+/** Starts the Telnyx sandbox: Telnyx's `/v2` subset plus the `/_sandbox` control API. */
+export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
+  const initialWebhookUrl = options.webhookUrl ?? null;
+  const state = loadState(options.stateFile, initialWebhookUrl);
+  const keys = state.keys ? loadSigningKeys(state.keys.private_key_pem) : generateSigningKeys();
+  state.keys = { private_key_pem: keys.privateKeyPem, public_key: keys.publicKey };
+  const timers = new Map<string, NodeJS.Timeout>();
+  const stopping = new AbortController();
+  const hungSockets = new Set<Socket>();
+
+  const ctx: SandboxContext = {
+    state,
+    keys,
+    persist: () => saveState(options.stateFile, ctx.state),
+    scheduleCompletion(order: OrderRecord) {
+      const delay = Math.max(0, (order.complete_at ?? Date.now()) - Date.now());
+      timers.set(order.id, setTimeout(() => {
+        timers.delete(order.id);
+        const current = ctx.state.orders.find((each) => each.id === order.id);
+        if (current?.outcome) completeOrder(ctx, current, current.outcome);
+      }, delay));
+    },
+    orderCompleted(order: OrderRecord) {
+      const url = ctx.state.config.webhook_url;
+      if (!url) return;
+      void sendWebhook(keys, url, 'number_order.complete', structuredClone(order), (delivery) => control.webhooks.push(delivery), stopping.signal);
+    },
+  };
+
+  const control: ControlState = {
+    faults: [],
+    requests: [],
+    webhooks: [],
+    initialWebhookUrl,
+    reset() {
+      for (const timer of timers.values()) clearTimeout(timer);
+      timers.clear();
+      const fresh = emptyState(initialWebhookUrl);
+      Object.assign(ctx.state, fresh, { keys: ctx.state.keys });
+      control.faults.length = 0;
+      control.requests.length = 0;
+      control.webhooks.length = 0;
+      ctx.persist();
+    },
+  };
+
+  for (const order of state.orders) if (order.status === 'pending' && order.outcome) ctx.scheduleCompletion(order);
+  ctx.persist();
+
+  async function handleV2Request(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const method = req.method ?? 'GET';
+    const seen = { method, path: url.pathname, query: url.search, status: null as number | null, at: new Date().toISOString() };
+    control.requests.push(seen);
+    if (control.requests.length > 1000) control.requests.shift();
+    res.on('finish', () => (seen.status = res.statusCode));
+    const rawBody = await readBody(req);
+    if (ctx.state.config.latency_ms > 0) await sleep(ctx.state.config.latency_ms);
+    const auth = req.headers.authorization ?? '';
+    if (!/^Bearer\s+\S+/.test(auth)) throw telnyxErrors.unauthenticated();
+    const fault = takeFault(control.faults, method, url.pathname);
+    const action = fault?.action;
+    if (action?.type === 'hang') {
+      hungSockets.add(req.socket);
+      return;
+    }
+    if (action?.type === 'delay') await sleep(action.ms);
+    if (action?.type === 'error') {
+      const error = errorForStatus(action.status, action.code);
+      Object.assign(error.headers, action.headers);
+      throw error;
+    }
+    if (action?.type === 'taken' && method === 'POST' && url.pathname === '/v2/number_orders') {
+      const phoneNumbers = requestedNumbers(parseJsonBody(rawBody));
+      sellToSomeoneElse(ctx, phoneNumbers);
+      throw telnyxErrors.unavailable('/phone_numbers/0/phone_number', phoneNumbers[0]!);
+    }
+    const request = { method, path: url.pathname, query: url.searchParams, rawBody };
+    if (action?.type === 'commit_then_error') {
+      try {
+        handleV2(ctx, request);
+      } catch {
+        // the operation's own answer is dropped either way: the client sees only the error
+      }
+      throw errorForStatus(action.status ?? 500, action.code);
+    }
+    const answer = handleV2(ctx, request);
+    sendJson(res, answer.status, answer.body, { ...rateLimitHeaders, 'x-request-id': randomUUID() });
+  }
+
+  async function handleControlRequest(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    if (!isLoopback(req.socket.remoteAddress)) return sendJson(res, 403, { error: 'forbidden', detail: 'loopback only' });
+    try {
+      const body = parseJsonBody(await readBody(req));
+      const answer = handleControl(ctx, control, req.method ?? 'GET', url.pathname, body);
+      sendJson(res, answer.status, answer.body);
+    } catch (error) {
+      if (error instanceof ControlInputError || error instanceof FaultInputError) return sendJson(res, 400, { error: 'invalid_request', detail: error.message });
+      throw error;
+    }
+  }
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://sandbox');
+    const handler = url.pathname.startsWith('/_sandbox/') ? handleControlRequest : url.pathname.startsWith('/v2/') ? handleV2Request : null;
+    if (!handler) return sendError(res, telnyxErrors.notFound('resource'));
+    handler(req, res, url).catch((error: unknown) => {
+      if (res.headersSent) return;
+      sendError(res, error instanceof SandboxHttpError ? error : telnyxErrors.unexpected());
+    });
+  });
+
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, host, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  return {
+    url,
+    baseURL: `${url}/v2`,
+    publicKey: keys.publicKey,
+    async stop() {
+      stopping.abort();
+      for (const timer of timers.values()) clearTimeout(timer);
+      for (const socket of hungSockets) socket.destroy();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}

@@ -1,0 +1,101 @@
+import { existsSync, readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export type CompletionMode = 'instant' | 'delayed' | 'never' | 'fail';
+
+/** Sandbox behaviour, changed through `POST /_sandbox/config`. */
+export interface SandboxConfig {
+  order_completion: { mode: CompletionMode; delay_ms: number };
+  latency_ms: number;
+  webhook_url: string | null;
+  /** How long a freshly bought number reads `purchase-pending` before `active`. */
+  purchase_pending_ms: number;
+  /** Numbers in stock: toll-free in total, local per state (`default` for states not named). */
+  inventory: { toll_free: number; local: Record<string, number> & { default?: number } };
+}
+
+/** A number resource this account owns, as `GET /v2/phone_numbers` shows it. */
+export interface NumberRecord {
+  id: string;
+  record_type: 'phone_number';
+  phone_number: string;
+  phone_number_type: 'local' | 'toll_free';
+  connection_id: string | null;
+  customer_reference: string | null;
+  tags: string[];
+  created_at: string;
+  updated_at: string;
+  /** Epoch ms from which the number reads `active` instead of `purchase-pending`. */
+  active_from: number;
+}
+
+export interface OrderLine {
+  id: string;
+  record_type: 'number_order_phone_number';
+  phone_number: string;
+  phone_number_type: 'local' | 'toll_free';
+  status: 'pending' | 'success' | 'failure';
+  requirements_status: 'pending' | 'approved' | 'cancelled';
+  requirements_met: boolean;
+  regulatory_requirements: unknown[];
+}
+
+export interface OrderRecord {
+  id: string;
+  record_type: 'number_order';
+  status: 'pending' | 'success' | 'failure';
+  phone_numbers: OrderLine[];
+  phone_numbers_count: number;
+  connection_id: string | null;
+  customer_reference: string | null;
+  messaging_profile_id: string | null;
+  billing_group_id: string | null;
+  requirements_met: boolean;
+  created_at: string;
+  updated_at: string;
+  /** When a pending order completes (epoch ms) and how; absent for `never`. */
+  complete_at?: number;
+  outcome?: 'success' | 'failure';
+}
+
+/** Everything the sandbox remembers; what `stateFile` holds. */
+export interface SandboxState {
+  config: SandboxConfig;
+  numbers: NumberRecord[];
+  orders: OrderRecord[];
+  /** E.164 numbers no longer in inventory: bought by us, or by "someone else" (the `taken` fault). */
+  sold: string[];
+  /** E.164 → epoch ms of release; released numbers stay out of inventory for a while. */
+  released: Record<string, number>;
+  next_number_seq: number;
+  keys: { private_key_pem: string; public_key: string } | null;
+}
+
+export function defaultConfig(webhookUrl: string | null): SandboxConfig {
+  return {
+    order_completion: { mode: 'instant', delay_ms: 500 },
+    latency_ms: 0,
+    webhook_url: webhookUrl,
+    purchase_pending_ms: 0,
+    inventory: { toll_free: 100, local: { default: 25 } },
+  };
+}
+
+export function emptyState(webhookUrl: string | null): SandboxState {
+  return { config: defaultConfig(webhookUrl), numbers: [], orders: [], sold: [], released: {}, next_number_seq: 1, keys: null };
+}
+
+export function loadState(stateFile: string | undefined, webhookUrl: string | null): SandboxState {
+  if (!stateFile || !existsSync(stateFile)) return emptyState(webhookUrl);
+  const loaded = JSON.parse(readFileSync(stateFile, 'utf8')) as SandboxState;
+  return { ...emptyState(webhookUrl), ...loaded, config: { ...defaultConfig(webhookUrl), ...loaded.config } };
+}
+
+/** Writes atomically (temp file + rename) so a crash never leaves half a file. */
+export function saveState(stateFile: string | undefined, state: SandboxState): void {
+  if (!stateFile) return;
+  mkdirSync(dirname(stateFile), { recursive: true });
+  const temp = `${stateFile}.tmp`;
+  writeFileSync(temp, JSON.stringify(state));
+  renameSync(temp, stateFile);
+}

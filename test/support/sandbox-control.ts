@@ -1,0 +1,90 @@
+import type { FaultAction } from '../../carrier/sandbox/faults.js';
+import type { SandboxConfig } from '../../carrier/sandbox/state.js';
+
+export type { FaultAction };
+
+/** A fault to add through `POST /_sandbox/faults`. */
+export interface FaultSpec {
+  method?: string;
+  /** Exact path (e.g. `/v2/number_orders`) or a prefix ending in `*`. */
+  path: string;
+  action: FaultAction;
+  /** Defaults to 1; null = until cleared. */
+  times?: number | null;
+  probability?: number;
+}
+
+/** Any subset of the sandbox config; `inventory.local` merges per state. */
+export interface SandboxConfigPatch {
+  order_completion?: Partial<SandboxConfig['order_completion']>;
+  latency_ms?: number;
+  webhook_url?: string | null;
+  purchase_pending_ms?: number;
+  inventory?: { toll_free?: number; local?: Record<string, number> };
+}
+
+export interface SandboxOwnedNumber {
+  id: string;
+  phone_number: string;
+  status: string;
+  customer_reference: string | null;
+  connection_id: string | null;
+  tags: string[];
+  created_at: string;
+}
+
+export interface SandboxOrder {
+  id: string;
+  status: 'pending' | 'success' | 'failure';
+  customer_reference: string | null;
+  connection_id: string | null;
+  phone_numbers: { id: string; phone_number: string; status: string }[];
+  created_at: string;
+}
+
+export interface SandboxRequest {
+  method: string;
+  path: string;
+  query: string;
+  status: number | null;
+  at: string;
+}
+
+export interface SandboxWebhookDelivery {
+  event_id: string;
+  event_type: string;
+  url: string;
+  attempt: number;
+  status: number | null;
+}
+
+export type SandboxControl = ReturnType<typeof createSandboxControl>;
+
+/** Typed client for the sandbox control API (`/_sandbox/*`); `sandboxUrl` has no `/v2`. */
+export function createSandboxControl(sandboxUrl: string) {
+  async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await fetch(`${sandboxUrl}/_sandbox${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = (await response.json()) as T;
+    if (!response.ok) throw new Error(`sandbox control ${method} ${path} answered ${response.status}: ${JSON.stringify(json)}`);
+    return json;
+  }
+
+  return {
+    addFault: (fault: FaultSpec) => call<{ id: string }>('POST', '/faults', fault),
+    clearFaults: () => call<unknown>('DELETE', '/faults').then(() => undefined),
+    configure: (patch: SandboxConfigPatch) => call<SandboxConfig>('POST', '/config', patch),
+    reset: () => call<unknown>('POST', '/reset').then(() => undefined),
+    ownedNumbers: () => call<SandboxOwnedNumber[]>('GET', '/numbers'),
+    orders: () => call<SandboxOrder[]>('GET', '/orders'),
+    /** Settles a pending order by hand (useful with mode `never`); sends its webhook. */
+    completeOrder: (orderId: string, status: 'success' | 'failure' = 'success') =>
+      call<SandboxOrder>('POST', `/orders/${orderId}/complete`, { status }),
+    requests: () => call<SandboxRequest[]>('GET', '/requests'),
+    webhooks: () => call<SandboxWebhookDelivery[]>('GET', '/webhooks'),
+    publicKey: () => call<{ public_key: string }>('GET', '/public-key').then((answer) => answer.public_key),
+  };
+}

@@ -1,0 +1,13 @@
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../carrier/sandbox/server.js';
+import { createSandboxControl, type SandboxControl } from './sandbox-control.js';
+
+export interface TestSandbox {
+  sandbox: Sandbox;
+  control: SandboxControl;
+}
+
+/** A sandbox of the test file's own on a free loopback port; stop it in `afterAll`. */
+export async function startTestSandbox(options: Omit<SandboxOptions, 'port'> = {}): Promise<TestSandbox> {
+  const sandbox = await startSandbox({ port: 0, ...options });
+  return { sandbox, control: createSandboxControl(sandbox.url) };
+}
