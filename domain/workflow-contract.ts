@@ -12,6 +12,8 @@ export interface ProvisionNumberInput {
   callSettings: CallSettings;
   /** How long an order may stay pending at the carrier. */
   orderDeadlineMs: number;
+  /** First wait between order status polls (doubling up to 5 minutes); default 1 s. A webhook signal wakes it early. */
+  orderPollIntervalMs?: number;
 }
 
 export interface ProvisionNumberResult {

@@ -1,0 +1,22 @@
+import type { Kysely } from 'kysely';
+import type { Carrier } from '../carrier/carrier.js';
+import type { Config } from '../config/config.js';
+import type { Database } from '../db/schema.js';
+import { createCarrierActivities } from './carrier-activities.js';
+import { createDatabaseActivities } from './database-activities.js';
+
+export interface ActivityDeps {
+  db: Kysely<Database>;
+  carrier: Carrier;
+  config: Pick<Config, 'ORG_NUMBER_LIMIT' | 'TELNYX_CONNECTION_ID'>;
+}
+
+/** Every activity the workflows call, bound to their dependencies. */
+export function createActivities({ db, carrier, config }: ActivityDeps) {
+  return {
+    ...createDatabaseActivities({ db, config }),
+    ...createCarrierActivities({ carrier, config }),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

@@ -1,0 +1,35 @@
+import { fileURLToPath } from 'node:url';
+import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import { createActivities, type ActivityDeps } from '../activities/create-activities.js';
+import type { Carrier } from '../carrier/carrier.js';
+import type { Database } from '../db/schema.js';
+
+/** The workflowsPath entry: deterministic code only, bundled by the worker. */
+export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+export interface WorkerDeps {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  db: Kysely<Database>;
+  carrier: Carrier;
+  config: ActivityDeps['config'];
+  logger?: Logger;
+  /** A prebuilt bundle (tests bundle once per file); otherwise `workflowsPath` is bundled. */
+  workflowBundle?: WorkflowBundleOption;
+}
+
+/** The provisioning/release worker with its activities bound to the given pool, carrier and config. */
+export async function createWorker(deps: WorkerDeps): Promise<Worker> {
+  const worker = await Worker.create({
+    connection: deps.connection,
+    namespace: deps.namespace,
+    taskQueue: deps.taskQueue,
+    activities: createActivities({ db: deps.db, carrier: deps.carrier, config: deps.config }),
+    ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath }),
+  });
+  deps.logger?.info({ taskQueue: deps.taskQueue, namespace: deps.namespace }, 'worker created');
+  return worker;
+}

@@ -1,0 +1,40 @@
+import { NativeConnection } from '@temporalio/worker';
+import pino from 'pino';
+import { createTelnyxCarrier } from '../carrier/telnyx-carrier.js';
+import { loadConfig } from '../config/config.js';
+import { createDatabase } from '../db/connect.js';
+import { onShutdown } from '../lifecycle/on-shutdown.js';
+import { createWorker } from './create-worker.js';
+
+/** `npm run worker`: runs provisioning and release until SIGINT/SIGTERM, then drains and closes. */
+const config = loadConfig();
+const logger = pino({ level: config.LOG_LEVEL });
+const shutdown = onShutdown([], { onError: (error) => logger.error({ err: error }, 'error while shutting down') });
+
+try {
+  const db = createDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  shutdown.add(() => db.destroy());
+  const carrier = createTelnyxCarrier({ apiKey: config.TELNYX_API_KEY ?? 'sandbox', baseURL: config.TELNYX_BASE_URL });
+  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
+  shutdown.add(() => connection.close());
+  const worker = await createWorker({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    db,
+    carrier,
+    config,
+    logger,
+  });
+  const running = worker.run();
+  shutdown.add(async () => {
+    worker.shutdown();
+    await running;
+  });
+  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
+  await running;
+  await shutdown.shutdown(0);
+} catch (error) {
+  logger.fatal({ err: error }, 'worker failed');
+  await shutdown.shutdown(1);
+}

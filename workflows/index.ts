@@ -1,0 +1,2 @@
+export { provisionNumber } from './provision-number.js';
+export { releaseNumber } from './release-number.js';

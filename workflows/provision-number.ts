@@ -1,0 +1,221 @@
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  isCancellation,
+  log,
+  proxyActivities,
+  setHandler,
+  sleep,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities/create-activities.js';
+import type { AvailableNumber, CarrierOrder } from '../carrier/carrier.js';
+import { carrierErrorTypes } from '../carrier/errors.js';
+import { failureTypes } from '../domain/failures.js';
+import { searchAttributes } from '../domain/search-attributes.js';
+import {
+  orderCompletedSignal,
+  progressQuery,
+  reservationUpdate,
+  type OrderCompletedSignal,
+  type ProvisioningProgress,
+  type ProvisioningStep,
+  type ProvisionNumberInput,
+  type ProvisionNumberResult,
+} from '../domain/workflow-contract.js';
+import { failureType, provisioningFailure, reservationFailure } from './failures.js';
+
+/** Row writes: short statements, retried through a database outage for as long as it lasts. */
+const databaseWrite = {
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '10 seconds' },
+} as const;
+
+/** Inventory search: a few quick attempts, then the request fails. */
+const carrierSearch = {
+  startToCloseTimeout: '15 seconds',
+  retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '5 seconds', maximumAttempts: 5 },
+} as const;
+
+/** Order create: every attempt first adopts an order already placed under the workflow id, so retries never buy twice. */
+const carrierOrder = {
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '15 seconds', maximumAttempts: 8 },
+} as const;
+
+/** Order polls and configuration: bounded; the order deadline and compensation cover what lies beyond. */
+const carrierRead = {
+  startToCloseTimeout: '15 seconds',
+  retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 10 },
+} as const;
+
+/** Releasing what was bought must not fail: retried until the carrier confirms (a 404 counts). */
+const carrierRelease = {
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+} as const;
+
+const db = proxyActivities<Activities>(databaseWrite);
+const search = proxyActivities<Activities>(carrierSearch);
+const ordering = proxyActivities<Activities>(carrierOrder);
+const reads = proxyActivities<Activities>(carrierRead);
+const releases = proxyActivities<Activities>(carrierRelease);
+
+/** Candidates tried when the chosen number was sold to someone else meanwhile. */
+const maxCandidates = 3;
+const maxPollIntervalMs = 5 * 60_000;
+/** How long compensation waits for a still-pending order to settle before recording it as left pending. */
+const maxCompensationWaitMs = 60 * 60_000;
+
+/** Reserve, search, order, await completion, configure, register; releases what it bought on any failure. */
+export async function provisionNumber(input: ProvisionNumberInput): Promise<ProvisionNumberResult> {
+  const { workflowId } = workflowInfo();
+  const progress: ProvisioningProgress = { step: 'reserving', phoneNumber: null, orderId: null, attempts: 0 };
+  const completions = new Map<string, OrderCompletedSignal['status']>();
+  let reservation: { failure: ApplicationFailure | null } | undefined;
+
+  setHandler(progressQuery, () => progress);
+  setHandler(orderCompletedSignal, ({ orderId, status }) => void completions.set(orderId, status));
+  setHandler(reservationUpdate, async () => {
+    await condition(() => reservation !== undefined);
+    if (reservation?.failure) throw reservation.failure;
+    return { phoneNumberId: input.phoneNumberId };
+  });
+
+  const enter = (step: ProvisioningStep) => {
+    progress.step = step;
+    upsertSearchAttributes([{ key: searchAttributes.provisioningStep, value: step }]);
+  };
+  const recordStep = (step: ProvisioningStep, fields: { number?: string; carrierOrderId?: string } = {}) =>
+    db.recordProvisioningStep({ phoneNumberId: input.phoneNumberId, workflowId, step, ...fields });
+
+  enter('reserving');
+  try {
+    // Not cancellable: a cancel must never leave a half-known reservation behind.
+    await CancellationScope.nonCancellable(() => db.reserveNumber({ ...input, workflowId }));
+    reservation = { failure: null };
+  } catch (error) {
+    reservation = { failure: reservationFailure(error) };
+    enter('failed');
+    await condition(allHandlersFinished);
+    throw reservation.failure;
+  }
+
+  let mayHaveBought = false;
+  try {
+    enter('searching');
+    const candidates = await search.searchNumbers({ type: input.type, state: input.state, limit: maxCandidates + 2 });
+
+    enter('ordering');
+    mayHaveBought = true;
+    const placed = await CancellationScope.nonCancellable(() => orderFirstAvailable(candidates, workflowId, progress));
+    progress.orderId = placed.id;
+    progress.phoneNumber = placed.phoneNumber;
+    upsertSearchAttributes([{ key: searchAttributes.phoneNumber, value: placed.phoneNumber }]);
+
+    enter('awaiting_completion');
+    await recordStep('awaiting_completion', { number: placed.phoneNumber, carrierOrderId: placed.id });
+    await awaitCompletion(placed, input, completions);
+
+    enter('configuring');
+    await recordStep('configuring');
+    const { carrierNumberId } = await reads.configureNumber({ phoneNumber: placed.phoneNumber, organizationId: input.organizationId });
+
+    enter('registering');
+    await db.registerNumber({
+      phoneNumberId: input.phoneNumberId,
+      workflowId,
+      number: placed.phoneNumber,
+      carrierOrderId: placed.id,
+      carrierNumberId,
+    });
+    enter('completed');
+    await condition(allHandlersFinished);
+    return { phoneNumberId: input.phoneNumberId, number: placed.phoneNumber };
+  } catch (error) {
+    const failedAt = progress.step;
+    const failure = isCancellation(error) ? null : provisioningFailure(error, failedAt);
+    await CancellationScope.nonCancellable(async () => {
+      let leftPending = false;
+      if (mayHaveBought) {
+        enter('compensating');
+        await recordStep('compensating');
+        leftPending = await compensate(workflowId, Math.min(input.orderDeadlineMs, maxCompensationWaitMs));
+      }
+      const reason = failure?.message ?? 'Provisioning was cancelled; nothing bought was kept';
+      await db.failProvisioning({
+        phoneNumberId: input.phoneNumberId,
+        workflowId,
+        reason: leftPending ? `${reason} (an order was still pending at the carrier)` : reason,
+      });
+      enter('failed');
+    });
+    await condition(allHandlersFinished);
+    throw failure ?? error;
+  }
+}
+
+/** Orders the first candidate not taken meanwhile, trying a bounded number of them. */
+async function orderFirstAvailable(candidates: AvailableNumber[], workflowId: string, progress: ProvisioningProgress): Promise<CarrierOrder> {
+  for (const candidate of candidates.slice(0, maxCandidates)) {
+    progress.attempts += 1;
+    progress.phoneNumber = candidate.phoneNumber;
+    try {
+      return await ordering.placeOrder({ phoneNumber: candidate.phoneNumber, customerReference: workflowId });
+    } catch (error) {
+      if (failureType(error) !== carrierErrorTypes.numberTaken) throw error;
+      log.info('candidate number was taken; trying the next one', { phoneNumber: candidate.phoneNumber });
+    }
+  }
+  throw ApplicationFailure.nonRetryable('Every candidate number was sold to someone else before it could be ordered', failureTypes.carrierFailed);
+}
+
+/**
+ * Polls the order with backoff until it succeeds; a completion signal wakes the poll early, so late,
+ * duplicate or missing webhooks change nothing but timing. The carrier's answer stays the truth.
+ */
+async function awaitCompletion(
+  placed: CarrierOrder,
+  input: ProvisionNumberInput,
+  completions: Map<string, OrderCompletedSignal['status']>,
+): Promise<CarrierOrder> {
+  const deadline = Date.now() + input.orderDeadlineMs;
+  let delay = input.orderPollIntervalMs ?? 1000;
+  let order = placed;
+  for (;;) {
+    if (order.status === 'success') return order;
+    if (order.status === 'failure') throw ApplicationFailure.nonRetryable('The carrier failed the order', failureTypes.carrierFailed);
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) {
+      throw ApplicationFailure.nonRetryable(
+        `The carrier order was still pending after ${Math.round(input.orderDeadlineMs / 1000)} s`,
+        failureTypes.carrierFailed,
+      );
+    }
+    const orderId = order.id;
+    const signalled = await condition(() => (completions.get(orderId) ?? 'pending') !== 'pending', Math.min(delay, remaining));
+    if (signalled) completions.delete(orderId);
+    else delay = Math.min(delay * 2, maxPollIntervalMs);
+    order = await reads.getOrder(orderId);
+  }
+}
+
+/** Releases every number bought under this workflow id; waits (bounded) for pending orders to settle. Resolves whether one was left pending. */
+async function compensate(customerReference: string, maxWaitMs: number): Promise<boolean> {
+  const giveUpAt = Date.now() + maxWaitMs;
+  let delay = 1000;
+  for (;;) {
+    const { pendingOrders } = await releases.releaseOrderedNumbers(customerReference);
+    if (pendingOrders === 0) return false;
+    const remaining = giveUpAt - Date.now();
+    if (remaining <= 0) {
+      log.error('an order was still pending when compensation gave up', { customerReference });
+      return true;
+    }
+    await sleep(Math.min(delay, remaining));
+    delay = Math.min(delay * 2, 60_000);
+  }
+}
