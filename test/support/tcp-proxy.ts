@@ -1,0 +1,44 @@
+import { createConnection, createServer, type Socket } from 'node:net';
+
+export interface TcpProxy {
+  port: number;
+  /** Drops every open connection and refuses new ones, like a database going away. */
+  pause(): void;
+  resume(): void;
+  close(): Promise<void>;
+}
+
+/** A loopback TCP proxy a test can pause, to take a dependency away from one client only. */
+export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
+  const open = new Set<Socket>();
+  let paused = false;
+  const server = createServer((client) => {
+    if (paused) return void client.destroy();
+    const upstream = createConnection(target);
+    for (const socket of [client, upstream]) {
+      open.add(socket);
+      socket.on('error', () => undefined);
+      socket.on('close', () => open.delete(socket));
+    }
+    client.pipe(upstream).pipe(client);
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (typeof address !== 'object' || !address) throw new Error('proxy has no port');
+  return {
+    port: address.port,
+    pause() {
+      paused = true;
+      for (const socket of open) socket.destroy();
+    },
+    resume() {
+      paused = false;
+    },
+    close() {
+      for (const socket of open) socket.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,189 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { expect, inject } from 'vitest';
+import { createTelnyxCarrier } from '../../carrier/telnyx-carrier.js';
+import { loadConfig, type Config } from '../../config/config.js';
+import { liveStatuses } from '../../domain/phone-number.js';
+import { searchAttributes } from '../../domain/search-attributes.js';
+import { workflowIds, type ProvisionNumberInput } from '../../domain/workflow-contract.js';
+import type { Database } from '../../db/schema.js';
+import { workflowsPath } from '../../worker/create-worker.js';
+import { createWorker } from '../../worker/create-worker.js';
+import { provisionNumber, releaseNumber } from '../../workflows/index.js';
+import { startTestSandbox, type TestSandbox } from './start-test-sandbox.js';
+import { connectTestDatabase, createTestOrganization } from './test-database.js';
+
+export const historiesDir = join(import.meta.dirname, '..', 'fixtures', 'histories');
+const quietLogger = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error };
+
+let bundle: Promise<WorkflowBundle> | undefined;
+/** The workflow bundle, built once per test file. */
+export function workflowBundle(): Promise<WorkflowBundle> {
+  bundle ??= bundleWorkflowCode({ workflowsPath, logger: quietLogger });
+  return bundle;
+}
+
+/** A pool whose dropped idle connections are not fatal (a test may take the database away). */
+export function createWorkerDatabase(databaseUrl: string): Kysely<Database> {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 5 });
+  pool.on('error', () => undefined);
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls until `probe` resolves truthy. */
+export async function waitFor<T>(probe: () => Promise<T>, what: string, timeoutMs = 30_000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+/** Everything one workflow test file needs: its sandbox, task queue, worker, client and database. */
+export async function startWorkflowHarness(options: { orgNumberLimit?: number } = {}) {
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  const sandbox: TestSandbox = await startTestSandbox();
+  const config: Config = loadConfig({ ORG_NUMBER_LIMIT: String(options.orgNumberLimit ?? 3), TELNYX_BASE_URL: sandbox.sandbox.baseURL });
+  const db = connectTestDatabase();
+  const taskQueue = `workflows-${randomUUID()}`;
+  const clientConnection = await Connection.connect({ address: inject('temporalAddress') });
+  const client = new Client({ connection: clientConnection, namespace: 'default' });
+  const carrier = createTelnyxCarrier({ apiKey: 'test', baseURL: sandbox.sandbox.baseURL });
+  const organizations: string[] = [];
+  const closers: (() => Promise<unknown>)[] = [];
+
+  /** Runs a worker on `queue` until stopped; its database may be a different pool (e.g. through a proxy). */
+  async function startWorker(overrides: { db?: Kysely<Database>; taskQueue?: string } = {}) {
+    const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
+    const workerDb = overrides.db ?? createWorkerDatabase(inject('databaseUrl'));
+    const worker: Worker = await createWorker({
+      connection,
+      namespace: 'default',
+      taskQueue: overrides.taskQueue ?? taskQueue,
+      db: workerDb,
+      carrier,
+      config,
+      workflowBundle: await workflowBundle(),
+    });
+    const running = worker.run();
+    const stop = async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+      await connection.close();
+      if (!overrides.db) await workerDb.destroy();
+    };
+    closers.push(stop);
+    return { worker, stop };
+  }
+
+  async function newOrganization(handles: string[] = ['agent']) {
+    const { organization, identity } = await createTestOrganization(db, handles[0]);
+    for (const handle of handles.slice(1)) {
+      await db.insertInto('identities').values({ organization_id: organization.id, agent_handle: handle }).execute();
+    }
+    organizations.push(organization.id);
+    return { organizationId: organization.id, identityId: identity.id };
+  }
+
+  function provisionInput(organizationId: string, overrides: Partial<ProvisionNumberInput> = {}): ProvisionNumberInput {
+    return {
+      organizationId,
+      phoneNumberId: randomUUID(),
+      agentHandle: 'agent',
+      type: 'toll_free',
+      state: null,
+      callSettings: { incomingCallAction: 'auto_reject', clientWebsocketUrl: null, incomingCallWebhookUrl: null },
+      orderDeadlineMs: 60_000,
+      orderPollIntervalMs: 200,
+      ...overrides,
+    };
+  }
+
+  /** Starts provisioning as the API does: business-key id, REJECT_DUPLICATE, search attributes set. */
+  async function startProvision(input: ProvisionNumberInput, queue = taskQueue) {
+    return client.workflow.start(provisionNumber, {
+      taskQueue: queue,
+      workflowId: workflowIds.provision(input.organizationId, randomUUID()),
+      args: [input],
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      typedSearchAttributes: [
+        { key: searchAttributes.organizationId, value: input.organizationId },
+        { key: searchAttributes.agentHandle, value: input.agentHandle },
+      ],
+    });
+  }
+
+  async function startRelease(organizationId: string, phoneNumberId: string) {
+    return client.workflow.start(releaseNumber, {
+      taskQueue,
+      workflowId: workflowIds.release(phoneNumberId),
+      args: [{ organizationId, phoneNumberId }],
+    });
+  }
+
+  /**
+   * The invariant after every scenario: what the carrier says this file's organizations own equals
+   * their live numbers in the database, nothing was bought twice, and no organization is over its limit.
+   */
+  async function assertInvariant(): Promise<void> {
+    const belongs = (reference: string | null) => organizations.some((org) => reference?.startsWith(`provision/${org}/`));
+    const owned = (await sandbox.control.ownedNumbers()).filter((number) => belongs(number.customer_reference));
+    const rows = organizations.length
+      ? await db.selectFrom('phone_numbers').selectAll().where('organization_id', 'in', organizations).execute()
+      : [];
+    const live = rows.filter((row) => (liveStatuses as readonly string[]).includes(row.status));
+    expect(live.filter((row) => row.status === 'provisioning')).toEqual([]);
+    expect(owned.map((number) => number.phone_number).sort()).toEqual(live.map((row) => row.number).sort());
+    const orders = (await sandbox.control.orders()).filter((order) => belongs(order.customer_reference));
+    const perReference = new Map<string, number>();
+    for (const order of orders) perReference.set(order.customer_reference!, (perReference.get(order.customer_reference!) ?? 0) + 1);
+    expect([...perReference.values()].filter((count) => count > 1)).toEqual([]);
+    for (const organizationId of organizations) {
+      expect(live.filter((row) => row.organization_id === organizationId).length).toBeLessThanOrEqual(config.ORG_NUMBER_LIMIT);
+    }
+  }
+
+  /** With RECORD_HISTORIES=1, saves the workflow's history for the replay test. */
+  async function recordHistory(name: string, handle: WorkflowHandle): Promise<void> {
+    if (process.env.RECORD_HISTORIES !== '1') return;
+    const history = await handle.fetchHistory();
+    mkdirSync(historiesDir, { recursive: true });
+    writeFileSync(join(historiesDir, `${name}.json`), historyToJSON(history));
+  }
+
+  async function close(): Promise<void> {
+    for (const closer of closers.reverse()) await closer().catch(() => undefined);
+    await clientConnection.close();
+    await db.destroy();
+    await sandbox.sandbox.stop();
+  }
+
+  return {
+    sandbox: sandbox.control,
+    sandboxBaseURL: sandbox.sandbox.baseURL,
+    config,
+    db,
+    client,
+    taskQueue,
+    startWorker,
+    newOrganization,
+    provisionInput,
+    startProvision,
+    startRelease,
+    assertInvariant,
+    recordHistory,
+    close,
+  };
+}
+
+export type WorkflowHarness = Awaited<ReturnType<typeof startWorkflowHarness>>;
