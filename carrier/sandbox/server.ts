@@ -1,15 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { SandboxContext } from './context.js';
-import { ControlInputError, handleControl, type ControlState } from './control-routes.js';
-import { SandboxHttpError, errorForStatus, telnyxErrors } from './errors.js';
-import { FaultInputError, takeFault } from './faults.js';
+import { SandboxHttpError, telnyxErrors } from './errors.js';
+import { FaultInputError } from './faults.js';
 import { parseJsonBody, readBody, sendError, sendJson } from './http-util.js';
+import { completeOrder } from './orders.js';
+import { handleV2Request } from './v2-request.js';
+import { ControlInputError, handleControl, type ControlState } from './control-routes.js';
 import { generateSigningKeys, loadSigningKeys } from './keys.js';
-import { completeOrder, requestedNumbers, sellToSomeoneElse } from './orders.js';
 import { emptyState, loadState, saveState, type OrderRecord } from './state.js';
-import { handleV2 } from './v2-routes.js';
 import { sendWebhook } from './webhook-sender.js';
 
 export interface SandboxOptions {
@@ -32,9 +31,7 @@ export interface Sandbox {
   stop(): Promise<void>;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const isLoopback = (address: string | undefined) => address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
-const rateLimitHeaders = { 'x-ratelimit-limit': '100', 'x-ratelimit-remaining': '99', 'x-ratelimit-reset': '1' };
 
 /** Starts the Telnyx sandbox: Telnyx's `/v2` subset plus the `/_sandbox` control API. */
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
@@ -85,46 +82,6 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   for (const order of state.orders) if (order.status === 'pending' && order.outcome) ctx.scheduleCompletion(order);
   ctx.persist();
 
-  async function handleV2Request(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const method = req.method ?? 'GET';
-    const seen = { method, path: url.pathname, query: url.search, status: null as number | null, at: new Date().toISOString() };
-    control.requests.push(seen);
-    if (control.requests.length > 1000) control.requests.shift();
-    res.on('finish', () => (seen.status = res.statusCode));
-    const rawBody = await readBody(req);
-    if (ctx.state.config.latency_ms > 0) await sleep(ctx.state.config.latency_ms);
-    const auth = req.headers.authorization ?? '';
-    if (!/^Bearer\s+\S+/.test(auth)) throw telnyxErrors.unauthenticated();
-    const fault = takeFault(control.faults, method, url.pathname);
-    const action = fault?.action;
-    if (action?.type === 'hang') {
-      hungSockets.add(req.socket);
-      return;
-    }
-    if (action?.type === 'delay') await sleep(action.ms);
-    if (action?.type === 'error') {
-      const error = errorForStatus(action.status, action.code);
-      Object.assign(error.headers, action.headers);
-      throw error;
-    }
-    if (action?.type === 'taken' && method === 'POST' && url.pathname === '/v2/number_orders') {
-      const phoneNumbers = requestedNumbers(parseJsonBody(rawBody));
-      sellToSomeoneElse(ctx, phoneNumbers);
-      throw telnyxErrors.unavailable('/phone_numbers/0/phone_number', phoneNumbers[0]!);
-    }
-    const request = { method, path: url.pathname, query: url.searchParams, rawBody };
-    if (action?.type === 'commit_then_error') {
-      try {
-        handleV2(ctx, request);
-      } catch {
-        // the operation's own answer is dropped either way: the client sees only the error
-      }
-      throw errorForStatus(action.status ?? 500, action.code);
-    }
-    const answer = handleV2(ctx, request);
-    sendJson(res, answer.status, answer.body, { ...rateLimitHeaders, 'x-request-id': randomUUID() });
-  }
-
   async function handleControlRequest(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     if (!isLoopback(req.socket.remoteAddress)) return sendJson(res, 403, { error: 'forbidden', detail: 'loopback only' });
     try {
@@ -139,7 +96,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://sandbox');
-    const handler = url.pathname.startsWith('/_sandbox/') ? handleControlRequest : url.pathname.startsWith('/v2/') ? handleV2Request : null;
+    const v2 = (q: IncomingMessage, r: ServerResponse, u: URL) => handleV2Request(ctx, control, hungSockets, q, r, u);
+    const handler = url.pathname.startsWith('/_sandbox/') ? handleControlRequest : url.pathname.startsWith('/v2/') ? v2 : null;
     if (!handler) return sendError(res, telnyxErrors.notFound('resource'));
     handler(req, res, url).catch((error: unknown) => {
       if (res.headersSent) return;
