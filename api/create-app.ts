@@ -1,0 +1,62 @@
+import express, { type Express } from 'express';
+import type { Client } from '@temporalio/client';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import swaggerUi from 'swagger-ui-express';
+import type { Config } from '../config/config.js';
+import type { Database } from '../db/schema.js';
+import { requireApiKey } from './auth.js';
+import { notFound } from './errors/api-error.js';
+import { renderErrors } from './errors/render-error.js';
+import { identityRoutes } from './identities/routes.js';
+import { healthRoutes } from './middleware/health.js';
+import { parseJsonBody, requireJsonContentType } from './middleware/json-body.js';
+import { perKeyRateLimit } from './middleware/rate-limit.js';
+import { requestLogging } from './middleware/request-logging.js';
+import { numberRoutes } from './numbers/routes.js';
+import { buildOpenApiDocument } from './openapi.js';
+import { telnyxWebhookRoute, type WebhookVerifier } from './webhooks/telnyx-route.js';
+
+export interface AppDeps {
+  config: Config;
+  db: Kysely<Database>;
+  temporal: Client;
+  webhookVerifier: WebhookVerifier;
+  logger: Logger;
+}
+
+/** The HTTP API. Every path also answers with a trailing slash (express 5 routers are not strict). */
+export function createApp(deps: AppDeps): Express {
+  const { config, db, logger } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+
+  app.use(requestLogging(logger));
+  app.use(healthRoutes(deps));
+  const openApiDocument = buildOpenApiDocument();
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument);
+  });
+  app.use('/docs', swaggerUi.serve, swaggerUi.setup(openApiDocument, { customSiteTitle: 'Phone numbers API' }));
+  app.use('/webhooks/telnyx', telnyxWebhookRoute(deps));
+
+  const api = express.Router();
+  api.use(perKeyRateLimit(config.API_RATE_LIMIT_PER_MINUTE), requireApiKey(db), requireJsonContentType, parseJsonBody);
+  const numbers = numberRoutes(deps);
+  const identities = identityRoutes(deps);
+  for (const [path, router] of [
+    ['/api/v1/phone/numbers', numbers],
+    ['/numbers', numbers],
+    ['/api/v1/identities', identities],
+    ['/identities', identities],
+  ] as const) {
+    app.use(path, api, router);
+  }
+
+  app.use(() => {
+    throw notFound();
+  });
+  app.use(renderErrors(logger));
+  return app;
+}

@@ -1,0 +1,48 @@
+import { ApiError } from './api-error.js';
+import { unavailableRetryAfterSeconds } from './error-table.js';
+
+const grpcUnavailable = 14;
+const networkCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE']);
+/** PostgreSQL SQLSTATEs meaning "the server is not there right now". */
+const unavailableSqlStates = new Set(['57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08006']);
+
+function* causeChain(error: unknown): Generator<Record<string, unknown>> {
+  let current = error;
+  for (let depth = 0; depth < 8 && current && typeof current === 'object'; depth++) {
+    yield current as Record<string, unknown>;
+    current = (current as { cause?: unknown }).cause;
+  }
+}
+
+/** Whether the error means the database or Temporal cannot be reached, so a retry may help. */
+export function isUnavailableError(error: unknown): boolean {
+  for (const link of causeChain(error)) {
+    const { code, message, name } = link;
+    if (code === grpcUnavailable && 'metadata' in link) return true;
+    if (typeof code === 'string' && (networkCodes.has(code) || unavailableSqlStates.has(code))) return true;
+    if (name === 'TransportError') return true;
+    if (typeof message === 'string' && /Connection terminated|timeout exceeded when trying to connect/i.test(message)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** Errors body-parser raises, by their `type`. */
+const bodyParserErrors: Record<string, () => ApiError> = {
+  'entity.parse.failed': () => new ApiError('invalid_json'),
+  'entity.too.large': () => new ApiError('payload_too_large'),
+  'charset.unsupported': () => new ApiError('unsupported_media_type', 'Unsupported charset; send UTF-8 JSON'),
+  'encoding.unsupported': () => new ApiError('unsupported_media_type', 'Unsupported content encoding'),
+};
+
+/** Turns anything thrown into an ApiError, or undefined when it is unexpected (a 500). */
+export function classifyError(error: unknown): ApiError | undefined {
+  if (error instanceof ApiError) return error;
+  const parserType = (error as { type?: unknown } | null)?.type;
+  if (typeof parserType === 'string' && parserType in bodyParserErrors) return bodyParserErrors[parserType]!();
+  if (isUnavailableError(error)) {
+    return new ApiError('unavailable', undefined, { retryAfterSeconds: unavailableRetryAfterSeconds });
+  }
+  return undefined;
+}

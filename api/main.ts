@@ -1,0 +1,50 @@
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
+import pino from 'pino';
+import { createWebhookVerifier } from '../carrier/webhook-verifier.js';
+import { loadConfig, type Config } from '../config/config.js';
+import { createDatabase } from '../db/connect.js';
+import { startApiServer } from './start-api-server.js';
+
+export { startApiServer, type ApiServer } from './start-api-server.js';
+
+/** TELNYX_PUBLIC_KEY, or in sandbox mode (no TELNYX_API_KEY) the key the sandbox signs with. */
+async function webhookPublicKey(config: Config): Promise<string> {
+  if (config.TELNYX_PUBLIC_KEY) return config.TELNYX_PUBLIC_KEY;
+  if (config.TELNYX_API_KEY) throw new Error('TELNYX_PUBLIC_KEY is required when TELNYX_API_KEY is set');
+  const sandboxUrl = config.TELNYX_BASE_URL.replace(/\/v2\/?$/, '');
+  const response = await fetch(`${sandboxUrl}/_sandbox/public-key`);
+  if (!response.ok) throw new Error(`the sandbox at ${sandboxUrl} did not give its public key (${response.status})`);
+  return ((await response.json()) as { public_key: string }).public_key;
+}
+
+/** `npm run api`: the HTTP API alone, against an existing database, Temporal and worker. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = pino({ level: config.LOG_LEVEL });
+  const closers: (() => Promise<unknown>)[] = [];
+  const stop = async (exitCode: number) => {
+    for (const close of closers.reverse()) await close().catch((error: unknown) => logger.warn({ err: error }, 'error while stopping'));
+    process.exit(exitCode);
+  };
+  try {
+    const db = createDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
+    closers.push(() => db.destroy());
+    // Lazy: the API starts (and /readyz says 503) while Temporal is still coming up.
+    const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
+    closers.push(() => connection.close());
+    const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+    const webhookVerifier = createWebhookVerifier(await webhookPublicKey(config));
+    const server = await startApiServer({ config, db, temporal, webhookVerifier, logger }, config.PORT, config.HOST);
+    closers.push(() => server.close());
+    logger.info({ url: server.url }, 'API listening');
+  } catch (error) {
+    logger.fatal({ err: error }, 'API failed to start');
+    await stop(1);
+  }
+  process.once('SIGINT', () => void stop(0));
+  process.once('SIGTERM', () => void stop(0));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) void main();

@@ -1,0 +1,131 @@
+import { Router, type Request } from 'express';
+import type { Client } from '@temporalio/client';
+import type { Kysely } from 'kysely';
+import type { Config } from '../../config/config.js';
+import { findPhoneNumberById, listPhoneNumbers, updateCallSettings } from '../../db/repositories/phone-numbers.js';
+import type { Database } from '../../db/schema.js';
+import { phoneNumberStatuses, type CallSettings, type PhoneNumberStatus } from '../../domain/phone-number.js';
+import { organizationOf } from '../auth.js';
+import { ApiError, numberForbidden, phoneNumberNotFound, ValidationError } from '../errors/api-error.js';
+import { parseOrThrow } from '../errors/zod-issues.js';
+import { uuidPattern } from '../shared-schemas.js';
+import { presentPhoneNumber } from './presenter.js';
+import { provisionPhoneNumber } from './provision.js';
+import { releasePhoneNumber } from './release.js';
+import { callSettingsIssues, provisionNumberBodySchema, updateNumberBodySchema } from './schemas.js';
+
+export interface NumberRoutesDeps {
+  db: Kysely<Database>;
+  temporal: Client;
+  config: Config;
+}
+
+export const canonicalNumbersPath = '/api/v1/phone/numbers';
+const defaultListStatuses: PhoneNumberStatus[] = ['provisioning', 'active', 'paused'];
+
+function idempotencyKeyOf(req: Request): string | undefined {
+  const key = req.headers['idempotency-key'];
+  if (key === undefined) return undefined;
+  if (typeof key !== 'string' || !/^[\x21-\x7e]{1,255}$/.test(key)) {
+    throw new ValidationError([
+      { loc: ['header', 'Idempotency-Key'], msg: 'Must be 1-255 visible ASCII characters', type: 'value_error' },
+    ]);
+  }
+  return key;
+}
+
+const prefersAsync = (req: Request): boolean =>
+  (req.get('prefer') ?? '').split(/[,;]/).some((token) => token.trim().toLowerCase() === 'respond-async');
+
+function statusFilterOf(req: Request): PhoneNumberStatus[] {
+  const raw = req.query.status;
+  const values = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw])
+    .flatMap((value) => String(value).split(','))
+    .map((value) => value.trim())
+    .filter(Boolean);
+  if (values.length === 0) return defaultListStatuses;
+  const unknown = values.filter((value) => !(phoneNumberStatuses as readonly string[]).includes(value));
+  if (unknown.length > 0) {
+    throw new ValidationError([
+      { loc: ['query', 'status'], msg: `Unknown status "${unknown[0]}"; use ${phoneNumberStatuses.join(', ')}`, type: 'enum' },
+    ]);
+  }
+  return values as PhoneNumberStatus[];
+}
+
+export function numberRoutes(deps: NumberRoutesDeps): Router {
+  const { db } = deps;
+  const router = Router();
+
+  /** The organization's number, 403 for another organization's, 404 for none (or a malformed id). */
+  const findOwnNumber = async (req: Request<{ id: string }>, organizationId: string) => {
+    if (!uuidPattern.test(req.params.id)) throw phoneNumberNotFound();
+    const row = await findPhoneNumberById(db, req.params.id.toLowerCase());
+    if (!row) throw phoneNumberNotFound();
+    if (row.organization_id !== organizationId) throw numberForbidden();
+    return row;
+  };
+
+  router.post('/', async (req, res) => {
+    const organizationId = organizationOf(res);
+    const idempotencyKey = idempotencyKeyOf(req);
+    const body = parseOrThrow(provisionNumberBodySchema, req.body);
+    if (body.state && body.type !== 'local') {
+      throw new ValidationError([{ loc: ['body', 'state'], msg: 'state is only allowed with type "local"', type: 'value_error' }]);
+    }
+    const settingsIssues = callSettingsIssues({
+      incomingCallAction: body.incoming_call_action,
+      clientWebsocketUrl: body.client_websocket_url ?? null,
+      incomingCallWebhookUrl: body.incoming_call_webhook_url ?? null,
+    });
+    if (settingsIssues.length > 0) throw new ValidationError(settingsIssues);
+
+    const outcome = await provisionPhoneNumber(deps, {
+      organizationId,
+      body,
+      idempotencyKey,
+      respondAsync: prefersAsync(req),
+    });
+    if (outcome.status === 202) res.location(`${canonicalNumbersPath}/${outcome.row.id}`);
+    res.status(outcome.status).json(presentPhoneNumber(outcome.row));
+  });
+
+  router.get('/', async (req, res) => {
+    const rows = await listPhoneNumbers(db, organizationOf(res), statusFilterOf(req));
+    res.json(rows.map(presentPhoneNumber));
+  });
+
+  router.get('/:id', async (req, res) => {
+    res.json(presentPhoneNumber(await findOwnNumber(req, organizationOf(res))));
+  });
+
+  router.patch('/:id', async (req, res) => {
+    const row = await findOwnNumber(req, organizationOf(res));
+    if (row.status === 'released') throw new ApiError('number_released');
+    const changes = parseOrThrow(updateNumberBodySchema, req.body ?? {});
+    if (Object.keys(changes).length === 0) {
+      res.json(presentPhoneNumber(row));
+      return;
+    }
+    const merged: CallSettings = {
+      incomingCallAction: changes.incoming_call_action ?? row.incoming_call_action,
+      clientWebsocketUrl:
+        changes.client_websocket_url === undefined ? row.client_websocket_url : changes.client_websocket_url,
+      incomingCallWebhookUrl:
+        changes.incoming_call_webhook_url === undefined ? row.incoming_call_webhook_url : changes.incoming_call_webhook_url,
+    };
+    const issues = callSettingsIssues(merged);
+    if (issues.length > 0) throw new ValidationError(issues);
+    const updated = await updateCallSettings(db, row.id, merged);
+    if (!updated) throw new ApiError('number_released');
+    res.json(presentPhoneNumber(updated));
+  });
+
+  router.delete('/:id', async (req, res) => {
+    const row = await findOwnNumber(req, organizationOf(res));
+    await releasePhoneNumber(deps, row);
+    res.status(204).end();
+  });
+
+  return router;
+}

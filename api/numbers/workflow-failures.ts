@@ -1,0 +1,40 @@
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { failureTypes } from '../../domain/failures.js';
+import { ApiError } from '../errors/api-error.js';
+import { errorTable, type ErrorCode } from '../errors/error-table.js';
+
+/** A provisioning cancelled because its number was released while it ran. */
+const cancelled = 'cancelled';
+const knownTypes = new Set<string>(Object.values(failureTypes));
+
+/** The first ApplicationFailure in the cause chain whose `type` the API knows. */
+function findFailureType(error: unknown): string | undefined {
+  let current = error;
+  for (let depth = 0; depth < 8 && current instanceof Error; depth++) {
+    if (current instanceof ApplicationFailure && current.type && knownTypes.has(current.type)) return current.type;
+    if (current instanceof CancelledFailure) return cancelled;
+    current = current.cause;
+  }
+  return undefined;
+}
+
+/**
+ * Maps a failed workflow or update to the API error its failure `type` names; undefined when the
+ * failure carries no known type (an unexpected failure, rendered as 500 with the workflow id).
+ */
+export function workflowFailureToApiError(error: unknown, workflowId: string, orgNumberLimit: number): ApiError | undefined {
+  const type = findFailureType(error);
+  if (!type) return undefined;
+  if (type === cancelled) {
+    return new ApiError('number_released', 'Provisioning was cancelled because the number was released', { workflowId });
+  }
+  const code = type as ErrorCode & keyof typeof errorTable;
+  if (code === 'phone_number_limit_reached') {
+    return new ApiError(
+      code,
+      `Organization already has ${orgNumberLimit} active phone numbers. Release an existing number before provisioning a new one`,
+    );
+  }
+  if (code === 'not_found') return new ApiError(code, 'Phone number not found');
+  return new ApiError(code, undefined, code === 'carrier_provisioning_failed' ? { workflowId } : {});
+}

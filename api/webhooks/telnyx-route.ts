@@ -1,0 +1,54 @@
+import express, { Router } from 'express';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { z } from 'zod';
+import { orderCompletedSignal } from '../../domain/workflow-contract.js';
+import { ApiError } from '../errors/api-error.js';
+
+/** Verifies a Telnyx webhook over its raw body and flat headers; rejects anything unsigned, stale or tampered. */
+export type WebhookVerifier = (rawBody: string, headers: Record<string, string>) => Promise<unknown>;
+
+const orderCompletedEvent = z.object({
+  event_type: z.literal('number_order.complete'),
+  payload: z.object({
+    id: z.string().min(1),
+    status: z.enum(['pending', 'success', 'failure']),
+    customer_reference: z.string().min(1).nullish(),
+  }),
+});
+
+const flatHeaders = (headers: NodeJS.Dict<string | string[]>): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(headers)
+      .filter((entry): entry is [string, string | string[]] => entry[1] !== undefined)
+      .map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : value]),
+  );
+
+/**
+ * POST /webhooks/telnyx: signature first, nothing done without it. `number_order.complete` is relayed
+ * as the `orderCompleted` signal to the workflow named by the order's `customer_reference`; other
+ * events, and orders whose workflow is gone, are acknowledged and ignored.
+ */
+export function telnyxWebhookRoute({ temporal, webhookVerifier }: { temporal: Client; webhookVerifier: WebhookVerifier }): Router {
+  const router = Router();
+  router.post('/', express.raw({ type: () => true, limit: '64kb' }), async (req, res) => {
+    const rawBody = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
+    let event: unknown;
+    try {
+      event = await webhookVerifier(rawBody, flatHeaders(req.headers));
+    } catch {
+      throw new ApiError('unauthorized', 'Webhook signature verification failed');
+    }
+    const data = (event as { data?: unknown } | null)?.data ?? event;
+    const parsed = orderCompletedEvent.safeParse(data);
+    if (parsed.success && parsed.data.payload.customer_reference) {
+      const { id, status, customer_reference: workflowId } = parsed.data.payload;
+      try {
+        await temporal.workflow.getHandle(workflowId).signal(orderCompletedSignal, { orderId: id, status });
+      } catch (error) {
+        if (!(error instanceof WorkflowNotFoundError)) throw error;
+      }
+    }
+    res.status(200).json({ received: true });
+  });
+  return router;
+}
