@@ -1,0 +1,41 @@
+import { relative, resolve } from 'node:path';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { loadConfig } from '../config/config.js';
+import { workflowsPath as currentWorkflowsPath } from '../worker/create-worker.js';
+import { parseOptions, runCli, UsageError } from './cli-args.js';
+import { fetchHistory, readHistoryFile } from './history-source.js';
+import { replayHistory } from './replay.js';
+
+const usage = `usage: npm run replay -- --workflow-id ID [--run-id RUN_ID]
+       npm run replay -- --file HISTORY.json [--workflow-id ID]
+
+Replays one workflow history against the current workflow code (exit 0), or prints the
+determinism error (exit 1). Without --file the history comes from TEMPORAL_ADDRESS
+(default 127.0.0.1:7233) in TEMPORAL_NAMESPACE (default "default").
+  --workflows-path PATH  replay against other workflow code (default: workflows/index.ts)`;
+
+await runCli(usage, async () => {
+  const options = parseOptions(process.argv.slice(2), {
+    required: [],
+    optional: ['workflow-id', 'run-id', 'file', 'workflows-path'],
+  });
+  if (!options['workflow-id'] && !options.file) throw new UsageError('give --workflow-id, --file, or both');
+  if (options.file && options['run-id']) throw new UsageError('--run-id only applies when fetching from the server');
+  const config = loadConfig();
+  const target = { address: config.TEMPORAL_ADDRESS ?? '127.0.0.1:7233', namespace: config.TEMPORAL_NAMESPACE };
+  const workflowsPath = options['workflows-path'] ? resolve(options['workflows-path']) : currentWorkflowsPath;
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+
+  const history = options.file
+    ? await readHistoryFile(options.file)
+    : await fetchHistory(target, options['workflow-id']!, options['run-id']);
+  const source = options.file ?? `${options['workflow-id']} on ${target.address}/${target.namespace}`;
+  const outcome = await replayHistory({ history, workflowsPath, workflowId: options['workflow-id'] });
+  const code = relative(process.cwd(), workflowsPath);
+  if (outcome.ok) {
+    console.log(`replayed ${source} (${outcome.events} events) against ${code}: deterministic`);
+    return 0;
+  }
+  console.error(`replay of ${source} (${outcome.events} events) against ${code} failed:\n${outcome.error.name}: ${outcome.error.message}`);
+  return 1;
+});
