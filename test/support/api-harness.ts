@@ -8,6 +8,7 @@ import pino, { type Logger } from 'pino';
 import { inject } from 'vitest';
 import { startApiServer, type ApiServer } from '../../api/start-api-server.js';
 import { areaCodes, tollFreePrefixes } from '../../carrier/sandbox/area-codes.js';
+import { generateSigningKeys, signWebhook } from '../../carrier/sandbox/keys.js';
 import { createTelnyxCarrier } from '../../carrier/telnyx-carrier.js';
 import { createWebhookVerifier } from '../../carrier/webhook-verifier.js';
 import { loadConfig, type Config } from '../../config/config.js';
@@ -52,9 +53,14 @@ function sandboxStateFileAtRandomOffset() {
     released[nthSandboxNumber(areaCodes.NY, i)] = now;
   }
   const inventory = { toll_free: offset + 500, local: { default: 0, NY: offset + 100 } };
+  // The file holds the sandbox's signing key too, so tests can sign events exactly as it does.
+  const keys = generateSigningKeys();
   const stateFile = join(mkdtempSync(join(tmpdir(), 'api-sandbox-')), 'state.json');
-  writeFileSync(stateFile, JSON.stringify({ released, config: { inventory } }));
-  return { stateFile, inventory };
+  writeFileSync(
+    stateFile,
+    JSON.stringify({ released, config: { inventory }, keys: { private_key_pem: keys.privateKeyPem, public_key: keys.publicKey } }),
+  );
+  return { stateFile, inventory, keys };
 }
 
 /**
@@ -62,7 +68,7 @@ function sandboxStateFileAtRandomOffset() {
  * on a free port (its webhooks reach the API), and organizations with API keys.
  */
 export async function startApiHarness(options: { config?: Record<string, string>; worker?: boolean; logger?: Logger } = {}) {
-  const { stateFile, inventory } = sandboxStateFileAtRandomOffset();
+  const { stateFile, inventory, keys } = sandboxStateFileAtRandomOffset();
   const { sandbox, control } = await startTestSandbox({ stateFile });
   const config: Config = loadConfig({
     TELNYX_BASE_URL: sandbox.baseURL,
@@ -141,6 +147,15 @@ export async function startApiHarness(options: { config?: Record<string, string>
     return { rows: rows.length, idempotencyKeys: keys.length, carrierRequests };
   }
 
+  /** Telnyx webhook headers for `rawBody`, signed with the sandbox's (the carrier's) key. */
+  function signAsCarrier(rawBody: string, timestamp = Math.floor(Date.now() / 1000)): Record<string, string> {
+    return {
+      'content-type': 'application/json',
+      'telnyx-timestamp': String(timestamp),
+      'telnyx-signature-ed25519': signWebhook(keys.privateKey, String(timestamp), rawBody),
+    };
+  }
+
   async function close(): Promise<void> {
     await server.close();
     for (const closer of closers.reverse()) await closer().catch(() => undefined);
@@ -149,7 +164,7 @@ export async function startApiHarness(options: { config?: Record<string, string>
     await sandbox.stop();
   }
 
-  return { config, db, temporal, sandbox, control, inventory, url: server.url, call, newOrganization, footprint, close };
+  return { config, db, temporal, sandbox, control, inventory, url: server.url, call, newOrganization, footprint, signAsCarrier, close };
 }
 
 export type ApiHarness = Awaited<ReturnType<typeof startApiHarness>>;
