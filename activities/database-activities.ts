@@ -18,6 +18,7 @@ import {
   updateProvisioningStep,
 } from '../db/repositories/phone-numbers.js';
 import type { Database, PhoneNumberRow } from '../db/schema.js';
+import { databaseWrite } from './database-failure.js';
 
 export interface DatabaseActivityDeps {
   db: Kysely<Database>;
@@ -51,7 +52,7 @@ export function createDatabaseActivities({ db, config }: DatabaseActivityDeps) {
      * concurrent reservations see each other. Idempotent: a retry finds its own row and succeeds.
      */
     async reserveNumber(input: ProvisionNumberInput & { workflowId: string }): Promise<{ phoneNumberId: string }> {
-      return db.transaction().execute(async (trx) => {
+      return databaseWrite(() => db.transaction().execute(async (trx) => {
         if (!(await lockOrganization(trx, input.organizationId))) {
           throw ApplicationFailure.nonRetryable('Organization not found', failureTypes.identityNotFound);
         }
@@ -88,7 +89,7 @@ export function createDatabaseActivities({ db, config }: DatabaseActivityDeps) {
           provisioning_step: 'searching',
         });
         return { phoneNumberId: input.phoneNumberId };
-      });
+      }));
     },
 
     /** Mirrors the workflow's step (and, once ordered, the number and order id) on the row. */
@@ -100,7 +101,7 @@ export function createDatabaseActivities({ db, config }: DatabaseActivityDeps) {
       carrierOrderId?: string;
     }): Promise<void> {
       const { phoneNumberId, workflowId, ...fields } = input;
-      await updateProvisioningStep(db, phoneNumberId, workflowId, fields);
+      await databaseWrite(() => updateProvisioningStep(db, phoneNumberId, workflowId, fields));
     },
 
     /**
@@ -115,7 +116,7 @@ export function createDatabaseActivities({ db, config }: DatabaseActivityDeps) {
       carrierNumberId: string;
     }): Promise<void> {
       const { phoneNumberId, workflowId, ...fields } = input;
-      if (!(await activateProvisionedNumber(db, phoneNumberId, workflowId, fields))) {
+      if (!(await databaseWrite(() => activateProvisionedNumber(db, phoneNumberId, workflowId, fields)))) {
         throw ApplicationFailure.nonRetryable('The number row left provisioning before registration', 'registration_conflict');
       }
     },

@@ -50,8 +50,14 @@ export async function waitFor<T>(probe: () => Promise<T>, what: string, timeoutM
 }
 
 /** Everything one workflow test file needs: its sandbox, task queue, worker, client and database. */
-export async function startWorkflowHarness(options: { orgNumberLimit?: number } = {}) {
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
+/**
+ * Every sandbox sells the same deterministic numbers, and the test database is shared by files running
+ * in parallel; its live-number unique index would refuse a second live row for one number. So each file
+ * provisions from its own pool (`defaults`, e.g. local numbers of one state) and deletes its
+ * organizations when it closes.
+ */
+export async function startWorkflowHarness(options: { orgNumberLimit?: number; defaults?: Partial<ProvisionNumberInput> } = {}) {
+  Runtime.install({ logger: new DefaultLogger((process.env.TEMPORAL_LOG_LEVEL as 'ERROR' | undefined) ?? 'ERROR') });
   const sandbox: TestSandbox = await startTestSandbox();
   const config: Config = loadConfig({ ORG_NUMBER_LIMIT: String(options.orgNumberLimit ?? 3), TELNYX_BASE_URL: sandbox.sandbox.baseURL });
   const db = connectTestDatabase();
@@ -59,8 +65,18 @@ export async function startWorkflowHarness(options: { orgNumberLimit?: number } 
   const clientConnection = await Connection.connect({ address: inject('temporalAddress') });
   const client = new Client({ connection: clientConnection, namespace: 'default' });
   const carrier = createTelnyxCarrier({ apiKey: 'test', baseURL: sandbox.sandbox.baseURL });
+  await holdNumbersLiveElsewhere();
   const organizations: string[] = [];
   const closers: (() => Promise<unknown>)[] = [];
+
+  /**
+   * Numbers live in the shared database (other files, earlier runs) are bought up front under a
+   * foreign reference, so this sandbox never sells them to this file's workflows.
+   */
+  async function holdNumbersLiveElsewhere(): Promise<void> {
+    const live = await db.selectFrom('phone_numbers').select('number').where('status', 'in', liveStatuses).where('number', 'is not', null).execute();
+    await Promise.all(live.map(({ number }) => carrier.createOrder(number!, 'held-by-another-test').catch(() => undefined)));
+  }
 
   /** Runs a worker on `queue` until stopped; its database may be a different pool (e.g. through a proxy). */
   async function startWorker(overrides: { db?: Kysely<Database>; taskQueue?: string } = {}) {
@@ -105,6 +121,7 @@ export async function startWorkflowHarness(options: { orgNumberLimit?: number } 
       callSettings: { incomingCallAction: 'auto_reject', clientWebsocketUrl: null, incomingCallWebhookUrl: null },
       orderDeadlineMs: 60_000,
       orderPollIntervalMs: 200,
+      ...options.defaults,
       ...overrides,
     };
   }
@@ -164,6 +181,7 @@ export async function startWorkflowHarness(options: { orgNumberLimit?: number } 
   async function close(): Promise<void> {
     for (const closer of closers.reverse()) await closer().catch(() => undefined);
     await clientConnection.close();
+    if (organizations.length) await db.deleteFrom('organizations').where('id', 'in', organizations).execute();
     await db.destroy();
     await sandbox.sandbox.stop();
   }

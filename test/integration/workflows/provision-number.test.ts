@@ -5,7 +5,7 @@ import { startWorkflowHarness, waitFor, type WorkflowHarness } from '../../suppo
 let harness: WorkflowHarness;
 
 beforeAll(async () => {
-  harness = await startWorkflowHarness();
+  harness = await startWorkflowHarness({ defaults: { type: 'local', state: 'OR' } });
   await harness.startWorker();
 });
 
@@ -29,6 +29,8 @@ const rowOf = (id: string) => harness.db.selectFrom('phone_numbers').selectAll()
 describe('provisionNumber', () => {
   it('when a toll-free number is requested, then it is bought, attached, tagged and registered active', async () => {
     const { input, handle } = await provision({
+      type: 'toll_free',
+      state: null,
       callSettings: { incomingCallAction: 'auto_accept', clientWebsocketUrl: 'wss://agent.example/ws', incomingCallWebhookUrl: null },
     });
 
