@@ -12,6 +12,7 @@ import { startWorkflowHarness, type WorkflowHarness } from '../../support/workfl
 /** Sandboxes sell the same numbers and the database is shared: this file buys from its own state's pool. */
 const ownPool = { type: 'local', state: 'VT' } as const;
 const nondeterministicWorkflowsPath = join(projectRoot, 'test', 'fixtures', 'nondeterministic', 'index.ts');
+const patchedWorkflowsPath = join(projectRoot, 'test', 'fixtures', 'patched', 'index.ts');
 
 let harness: WorkflowHarness;
 let outDir: string;
@@ -106,5 +107,13 @@ describe('replay as a guard (test of the replay test)', () => {
 
     await expect(Worker.runReplayHistory({ workflowsPath }, history)).resolves.toBeUndefined();
     await expect(Worker.runReplayHistory({ workflowsPath: nondeterministicWorkflowsPath }, history)).rejects.toThrow(DeterminismViolationError);
+  });
+
+  it('when the same change is guarded with patched(), then the recorded history replays again', async () => {
+    const history = await harness.client.workflow.getHandle(provisioned.workflowId).fetchHistory();
+
+    const replayed = Worker.runReplayHistory({ workflowsPath: patchedWorkflowsPath }, history);
+
+    await expect(replayed).resolves.toBeUndefined();
   });
 });
