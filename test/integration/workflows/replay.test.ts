@@ -1,0 +1,29 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
+import { Worker } from '@temporalio/worker';
+import { describe, expect, it } from 'vitest';
+import { historiesDir, workflowBundle } from '../../support/workflow-harness.js';
+
+const files = readdirSync(historiesDir).filter((file) => file.endsWith('.json')).sort();
+
+/** Histories recorded with RECORD_HISTORIES=1 from the workflow tests; a code change that breaks determinism fails here. */
+describe('recorded workflow histories', () => {
+  it('when the committed histories are present, then every scenario the tests record is among them', () => {
+    expect(files).toEqual(
+      expect.arrayContaining(['provision-toll-free.json', 'provision-cancelled-mid-order.json', 'release-provisioning.json', 'provision-database-outage.json']),
+    );
+  });
+
+  it.each(files)('when %s is replayed against the current workflow code, then it replays without nondeterminism', async (file) => {
+    const history = historyFromJSON(JSON.parse(readFileSync(join(historiesDir, file), 'utf8')));
+
+    const results = [];
+    for await (const result of Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, [{ workflowId: file, history }])) {
+      results.push(result);
+    }
+
+    expect(results).toHaveLength(1);
+    expect(results[0]?.error).toBeUndefined();
+  });
+});
