@@ -107,6 +107,7 @@ describe('provisionNumber durability', () => {
     const owned = (await harness.sandbox.ownedNumbers()).filter((number) => number.customer_reference === handle.workflowId);
     expect(owned.map((number) => number.phone_number)).toEqual([result.number]);
     expect(await rowOf(input.phoneNumberId)).toMatchObject({ status: 'active', carrier_number_id: owned[0]?.id });
+    await harness.recordHistory('provision-worker-killed', handle);
     second.kill('SIGTERM');
     const [exitCode] = await once(second, 'exit');
     expect(exitCode).toBe(0);

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createTelnyxCarrier } from '../../../carrier/telnyx-carrier.js';
 import { progressQuery } from '../../../domain/workflow-contract.js';
 import { startWorkflowHarness, waitFor, type WorkflowHarness } from '../../support/workflow-harness.js';
 
@@ -178,5 +180,33 @@ describe('provisionNumber', () => {
     await expect(handle.result()).rejects.toMatchObject({ cause: { type: 'identity_not_found' } });
 
     expect(await harness.db.selectFrom('phone_numbers').select('id').where('id', '=', input.phoneNumberId).execute()).toEqual([]);
+  });
+
+  it('when the database already holds the bought number live elsewhere, then provisioning fails and releases it', async () => {
+    const carrier = createTelnyxCarrier({ apiKey: 'test', baseURL: harness.sandboxBaseURL });
+    const [next] = await carrier.searchAvailable({ type: 'local', state: 'OR', limit: 1 });
+    const stranger = await harness.db.insertInto('organizations').values({ name: `stranger-${randomUUID()}` }).returning('id').executeTakeFirstOrThrow();
+    await harness.db
+      .insertInto('phone_numbers')
+      .values({
+        id: randomUUID(),
+        organization_id: stranger.id,
+        number: next!.phoneNumber,
+        type: 'local',
+        status: 'active',
+        incoming_call_action: 'auto_reject',
+        workflow_id: 'elsewhere',
+      })
+      .execute();
+    try {
+      const { input, handle } = await provision();
+
+      await expect(handle.result()).rejects.toMatchObject({ cause: { type: 'carrier_provisioning_failed', message: expect.stringMatching(/phone_numbers_live_number_unique/) } });
+
+      expect(await rowOf(input.phoneNumberId)).toMatchObject({ status: 'failed' });
+      expect((await harness.sandbox.ownedNumbers()).map((owned) => owned.phone_number)).not.toContain(next!.phoneNumber);
+    } finally {
+      await harness.db.deleteFrom('organizations').where('id', '=', stranger.id).execute();
+    }
   });
 });
