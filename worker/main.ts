@@ -28,7 +28,8 @@ try {
   });
   const running = worker.run();
   shutdown.add(async () => {
-    worker.shutdown();
+    // The SDK's runtime also drains workers on SIGINT/SIGTERM; shutting down twice would throw.
+    if (worker.getState() === 'RUNNING') worker.shutdown();
     await running;
   });
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
