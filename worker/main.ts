@@ -5,6 +5,7 @@ import { loadConfig } from '../config/config.js';
 import { createDatabase } from '../db/connect.js';
 import { onShutdown } from '../lifecycle/on-shutdown.js';
 import { createWorker } from './create-worker.js';
+import { runWorker } from './run-worker.js';
 
 /** `npm run worker`: runs provisioning and release until SIGINT/SIGTERM, then drains and closes. */
 const config = loadConfig();
@@ -26,14 +27,10 @@ try {
     config,
     logger,
   });
-  const running = worker.run();
-  shutdown.add(async () => {
-    // The SDK's runtime also drains workers on SIGINT/SIGTERM; shutting down twice would throw.
-    if (worker.getState() === 'RUNNING') worker.shutdown();
-    await running;
-  });
+  const running = runWorker(worker);
+  shutdown.add(() => running.stop());
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
-  await running;
+  await running.done;
   await shutdown.shutdown(0);
 } catch (error) {
   logger.fatal({ err: error }, 'worker failed');

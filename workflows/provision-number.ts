@@ -7,7 +7,6 @@ import {
   log,
   proxyActivities,
   setHandler,
-  sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -26,7 +25,9 @@ import {
   type ProvisionNumberInput,
   type ProvisionNumberResult,
 } from '../domain/workflow-contract.js';
+import { releaseWhatWasBought } from './compensation.js';
 import { failureType, provisioningFailure, reservationFailure } from './failures.js';
+import { awaitOrderCompletion } from './order-completion.js';
 
 /** Row writes: short statements, retried through a database outage for as long as it lasts. */
 const databaseWrite = {
@@ -66,7 +67,6 @@ const releases = proxyActivities<Activities>(carrierRelease);
 
 /** Candidates tried when the chosen number was sold to someone else meanwhile. */
 const maxCandidates = 3;
-const maxPollIntervalMs = 5 * 60_000;
 /** How long compensation waits for a still-pending order to settle before recording it as left pending. */
 const maxCompensationWaitMs = 60 * 60_000;
 
@@ -118,7 +118,12 @@ export async function provisionNumber(input: ProvisionNumberInput): Promise<Prov
 
     enter('awaiting_completion');
     await recordStep('awaiting_completion', { number: placed.phoneNumber, carrierOrderId: placed.id });
-    await awaitCompletion(placed, input, completions);
+    await awaitOrderCompletion(placed, {
+      deadlineMs: input.orderDeadlineMs,
+      pollIntervalMs: input.orderPollIntervalMs ?? 1000,
+      completions,
+      getOrder: reads.getOrder,
+    });
 
     enter('configuring');
     await recordStep('configuring');
@@ -143,7 +148,10 @@ export async function provisionNumber(input: ProvisionNumberInput): Promise<Prov
       if (mayHaveBought) {
         enter('compensating');
         await recordStep('compensating');
-        leftPending = await compensate(workflowId, Math.min(input.orderDeadlineMs, maxCompensationWaitMs));
+        leftPending = await releaseWhatWasBought(workflowId, {
+          maxWaitMs: Math.min(input.orderDeadlineMs, maxCompensationWaitMs),
+          releaseOrderedNumbers: releases.releaseOrderedNumbers,
+        });
       }
       const reason = failure?.message ?? 'Provisioning was cancelled; nothing bought was kept';
       await db.failProvisioning({
@@ -171,51 +179,4 @@ async function orderFirstAvailable(candidates: AvailableNumber[], workflowId: st
     }
   }
   throw ApplicationFailure.nonRetryable('Every candidate number was sold to someone else before it could be ordered', failureTypes.carrierFailed);
-}
-
-/**
- * Polls the order with backoff until it succeeds; a completion signal wakes the poll early, so late,
- * duplicate or missing webhooks change nothing but timing. The carrier's answer stays the truth.
- */
-async function awaitCompletion(
-  placed: CarrierOrder,
-  input: ProvisionNumberInput,
-  completions: Map<string, OrderCompletedSignal['status']>,
-): Promise<CarrierOrder> {
-  const deadline = Date.now() + input.orderDeadlineMs;
-  let delay = input.orderPollIntervalMs ?? 1000;
-  let order = placed;
-  for (;;) {
-    if (order.status === 'success') return order;
-    if (order.status === 'failure') throw ApplicationFailure.nonRetryable('The carrier failed the order', failureTypes.carrierFailed);
-    const remaining = deadline - Date.now();
-    if (remaining <= 0) {
-      throw ApplicationFailure.nonRetryable(
-        `The carrier order was still pending after ${Math.round(input.orderDeadlineMs / 1000)} s`,
-        failureTypes.carrierFailed,
-      );
-    }
-    const orderId = order.id;
-    const signalled = await condition(() => (completions.get(orderId) ?? 'pending') !== 'pending', Math.min(delay, remaining));
-    if (signalled) completions.delete(orderId);
-    else delay = Math.min(delay * 2, maxPollIntervalMs);
-    order = await reads.getOrder(orderId);
-  }
-}
-
-/** Releases every number bought under this workflow id; waits (bounded) for pending orders to settle. Resolves whether one was left pending. */
-async function compensate(customerReference: string, maxWaitMs: number): Promise<boolean> {
-  const giveUpAt = Date.now() + maxWaitMs;
-  let delay = 1000;
-  for (;;) {
-    const { pendingOrders } = await releases.releaseOrderedNumbers(customerReference);
-    if (pendingOrders === 0) return false;
-    const remaining = giveUpAt - Date.now();
-    if (remaining <= 0) {
-      log.error('an order was still pending when compensation gave up', { customerReference });
-      return true;
-    }
-    await sleep(Math.min(delay, remaining));
-    delay = Math.min(delay * 2, 60_000);
-  }
 }
