@@ -28,13 +28,13 @@ function localStock(state: SandboxState, usState: UsState): number {
 function* pool(state: SandboxState, type: 'local' | 'toll_free' | null, usState: UsState | null): Generator<InventoryNumber> {
   if (type !== 'local' && usState === null) {
     for (let i = 0; i < state.config.inventory.toll_free; i += 1) {
-      yield { phoneNumber: nthNumber(tollFreePrefixes, i), type: 'toll_free', state: null, features: ['sms', 'voice'] };
+      yield { phoneNumber: nthNumber(tollFreePrefixes, i + state.number_offset), type: 'toll_free', state: null, features: ['sms', 'voice'] };
     }
   }
   if (type === 'toll_free') return;
   for (const each of usState ? [usState] : usStates) {
     for (let i = 0; i < localStock(state, each); i += 1) {
-      yield { phoneNumber: nthNumber(areaCodes[each], i), type: 'local', state: each, features: ['sms', 'mms', 'voice'] };
+      yield { phoneNumber: nthNumber(areaCodes[each], i + state.number_offset), type: 'local', state: each, features: ['sms', 'mms', 'voice'] };
     }
   }
 }

@@ -19,6 +19,11 @@ export interface SandboxOptions {
   stateFile?: string;
   /** Where `number_order.complete` webhooks go (changeable through `/_sandbox/config`). */
   webhookUrl?: string;
+  /**
+   * Where in the numbering plan the pools start (default 0). Sandboxes that share one database (test
+   * files) start at different points, as one real carrier never sells a number twice.
+   */
+  numberOffset?: number;
 }
 
 export interface Sandbox {
@@ -39,6 +44,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const state = loadState(options.stateFile, initialWebhookUrl);
   const keys = state.keys ? loadSigningKeys(state.keys.private_key_pem) : generateSigningKeys();
   state.keys = { private_key_pem: keys.privateKeyPem, public_key: keys.publicKey };
+  state.number_offset = options.numberOffset ?? state.number_offset ?? 0;
   const timers = new Map<string, NodeJS.Timeout>();
   const stopping = new AbortController();
   const hungSockets = new Set<Socket>();
@@ -71,7 +77,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       for (const timer of timers.values()) clearTimeout(timer);
       timers.clear();
       const fresh = emptyState(initialWebhookUrl);
-      Object.assign(ctx.state, fresh, { keys: ctx.state.keys });
+      Object.assign(ctx.state, fresh, { keys: ctx.state.keys, number_offset: ctx.state.number_offset });
       control.faults.length = 0;
       control.requests.length = 0;
       control.webhooks.length = 0;

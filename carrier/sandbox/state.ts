@@ -68,6 +68,8 @@ export interface SandboxState {
   /** E.164 → epoch ms of release; released numbers stay out of inventory for a while. */
   released: Record<string, number>;
   next_number_seq: number;
+  /** Where in the numbering plan this sandbox's pools start; see `SandboxOptions.numberOffset`. */
+  number_offset: number;
   keys: { private_key_pem: string; public_key: string } | null;
 }
 
@@ -82,7 +84,7 @@ export function defaultConfig(webhookUrl: string | null): SandboxConfig {
 }
 
 export function emptyState(webhookUrl: string | null): SandboxState {
-  return { config: defaultConfig(webhookUrl), numbers: [], orders: [], sold: [], released: {}, next_number_seq: 1, keys: null };
+  return { config: defaultConfig(webhookUrl), numbers: [], orders: [], sold: [], released: {}, next_number_seq: 1, number_offset: 0, keys: null };
 }
 
 export function loadState(stateFile: string | undefined, webhookUrl: string | null): SandboxState {

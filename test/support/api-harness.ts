@@ -1,4 +1,4 @@
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +7,6 @@ import { NativeConnection } from '@temporalio/worker';
 import pino, { type Logger } from 'pino';
 import { inject } from 'vitest';
 import { startApiServer, type ApiServer } from '../../api/start-api-server.js';
-import { areaCodes, tollFreePrefixes } from '../../carrier/sandbox/area-codes.js';
 import { generateSigningKeys, signWebhook } from '../../carrier/sandbox/keys.js';
 import { createTelnyxCarrier } from '../../carrier/telnyx-carrier.js';
 import { createWebhookVerifier } from '../../carrier/webhook-verifier.js';
@@ -33,34 +32,15 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
-/** The sandbox's i-th number of a pool (its inventory order). */
-function nthSandboxNumber(prefixes: readonly string[], i: number): string {
-  const subscriber = 2_000_000 + ((Math.floor(i / prefixes.length) * 7919) % 8_000_000);
-  return `+1${prefixes[i % prefixes.length]}${subscriber}`;
-}
+/** The sandbox's pools for API tests: toll-free and New York only, with room for every test of a file. */
+const inventory = { toll_free: 500, local: { default: 0, NY: 100 } };
 
-/**
- * Every sandbox sells the same numbers in the same order, while the test database (one live row per
- * number) is shared by all files and runs. So each file's sandbox starts at a random point of its
- * pools: the numbers before it are put in the sandbox's release quarantine.
- */
-function sandboxStateFileAtRandomOffset() {
-  const offset = randomInt(0, 40_000);
-  const released: Record<string, number> = {};
-  const now = Date.now();
-  for (let i = 0; i < offset; i += 1) {
-    released[nthSandboxNumber(tollFreePrefixes, i)] = now;
-    released[nthSandboxNumber(areaCodes.NY, i)] = now;
-  }
-  const inventory = { toll_free: offset + 500, local: { default: 0, NY: offset + 100 } };
-  // The file holds the sandbox's signing key too, so tests can sign events exactly as it does.
+/** A state file holding the sandbox's signing key, so tests can sign events exactly as it does. */
+function sandboxStateFileWithKnownKey() {
   const keys = generateSigningKeys();
   const stateFile = join(mkdtempSync(join(tmpdir(), 'api-sandbox-')), 'state.json');
-  writeFileSync(
-    stateFile,
-    JSON.stringify({ released, config: { inventory }, keys: { private_key_pem: keys.privateKeyPem, public_key: keys.publicKey } }),
-  );
-  return { stateFile, inventory, keys };
+  writeFileSync(stateFile, JSON.stringify({ config: { inventory }, keys: { private_key_pem: keys.privateKeyPem, public_key: keys.publicKey } }));
+  return { stateFile, keys };
 }
 
 /**
@@ -68,7 +48,7 @@ function sandboxStateFileAtRandomOffset() {
  * on a free port (its webhooks reach the API), and organizations with API keys.
  */
 export async function startApiHarness(options: { config?: Record<string, string>; worker?: boolean; logger?: Logger } = {}) {
-  const { stateFile, inventory, keys } = sandboxStateFileAtRandomOffset();
+  const { stateFile, keys } = sandboxStateFileWithKnownKey();
   const { sandbox, control } = await startTestSandbox({ stateFile });
   const config: Config = loadConfig({
     TELNYX_BASE_URL: sandbox.baseURL,
