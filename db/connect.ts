@@ -16,6 +16,9 @@ export interface DatabaseOptions {
 export function createDatabase(options: DatabaseOptions): Kysely<Database> {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
+    // An idle client whose server connection ended (restart, pg_terminate_backend) is already dropped by
+    // the pool; without a listener its 'error' event would crash the process. The next query reconnects.
+    pool.on('error', () => undefined);
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
   const folder = join(options.dataDir, 'pglite');
