@@ -4,6 +4,7 @@ import type { Config } from '../config/config.js';
 import type { Database } from '../db/schema.js';
 import { createCarrierActivities } from './carrier-activities.js';
 import { createDatabaseActivities } from './database-activities.js';
+import { createReconcileActivities } from './reconcile-activities.js';
 
 export interface ActivityDeps {
   db: Kysely<Database>;
@@ -16,6 +17,7 @@ export function createActivities({ db, carrier, config }: ActivityDeps) {
   return {
     ...createDatabaseActivities({ db, config }),
     ...createCarrierActivities({ carrier, config }),
+    ...createReconcileActivities({ db, carrier }),
   };
 }
 

@@ -8,6 +8,9 @@ const optionalText = z
 
 const integer = (fallback: number, min: number) => z.coerce.number().int().min(min).default(fallback);
 
+const flag = (fallback: boolean) =>
+  z.enum(['true', 'false', '1', '0']).default(fallback ? 'true' : 'false').transform((value) => value === 'true' || value === '1');
+
 const schema = z.object({
   /** PostgreSQL URL. Unset: an embedded PostgreSQL (PGlite) under DATA_DIR. */
   DATABASE_URL: optionalText.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
@@ -45,6 +48,12 @@ const schema = z.object({
   ORG_NUMBER_LIMIT: integer(3, 1),
   /** Requests one API key may make per minute before 429 `rate_limited`. */
   API_RATE_LIMIT_PER_MINUTE: integer(600, 1),
+  /** Whether the worker keeps the reconciliation schedule running (false pauses it). */
+  RECONCILE_ENABLED: flag(true),
+  /** How often the reconciliation sweep runs. */
+  RECONCILE_INTERVAL_MS: integer(15 * 60 * 1000, 1000),
+  /** Age before the sweep releases a carrier number no live row owns; protects provisioning in flight. */
+  RECONCILE_GRACE_MS: integer(60 * 60 * 1000, 0),
   /** pino log level. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

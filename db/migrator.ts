@@ -1,10 +1,12 @@
 import type { Kysely } from 'kysely';
 import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely/migration';
 import * as initial from './migrations/0001-initial.js';
+import * as carrierMissing from './migrations/0002-carrier-missing.js';
 
 /** Migrations are imported, not read from disk, so bundles and both dialects see the same list. */
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
+  '0002-carrier-missing': carrierMissing,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -49,6 +49,8 @@ export interface PhoneNumberTable {
   carrier_number_id: string | null;
   /** When the carrier confirmed the release; null while it is still owned there. */
   carrier_released_at: Date | null;
+  /** When reconciliation found this live number missing at the carrier; null while the carrier has it. */
+  carrier_missing_at: Date | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }

@@ -59,4 +59,4 @@ export const workflowIds = {
   release: (phoneNumberId: string) => `release/${phoneNumberId}`,
 };
 
-export const workflowTypes = { provision: 'provisionNumber', release: 'releaseNumber' } as const;
+export const workflowTypes = { provision: 'provisionNumber', release: 'releaseNumber', reconcile: 'reconcileInventory' } as const;

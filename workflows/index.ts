@@ -1,2 +1,3 @@
 export { provisionNumber } from './provision-number.js';
 export { releaseNumber } from './release-number.js';
+export { reconcileInventory } from './reconcile-inventory.js';
