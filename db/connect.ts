@@ -10,12 +10,18 @@ export interface DatabaseOptions {
   databaseUrl?: string | undefined;
   dataDir: string;
   poolSize?: number;
+  /**
+   * Told when an idle pooled connection breaks (the server restarted, an operator killed it). The pool
+   * drops that connection and makes a new one on demand; without a listener the process would crash.
+   */
+  onConnectionError?: (error: Error) => void;
 }
 
 /** One `Kysely<Database>` for both dialects; the caller owns it and calls `destroy()`. */
 export function createDatabase(options: DatabaseOptions): Kysely<Database> {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
+    pool.on('error', options.onConnectionError ?? (() => undefined));
     // An idle client whose server connection ended (restart, pg_terminate_backend) is already dropped by
     // the pool; without a listener its 'error' event would crash the process. The next query reconnects.
     pool.on('error', () => undefined);
