@@ -90,12 +90,16 @@ export async function provisionNumber(input: ProvisionNumberInput): Promise<Prov
     upsertSearchAttributes([{ key: searchAttributes.provisioningStep, value: step }]);
   };
   const recordStep = (step: ProvisioningStep, fields: { number?: string; carrierOrderId?: string } = {}) =>
-    db.recordProvisioningStep({ phoneNumberId: input.phoneNumberId, workflowId, step, ...fields });
+    db.recordProvisioningStep.executeWithOptions({ summary: `Record step ${step}` }, [
+      { phoneNumberId: input.phoneNumberId, workflowId, step, ...fields },
+    ]);
 
   enter('reserving');
   try {
     // Not cancellable: a cancel must never leave a half-known reservation behind.
-    await CancellationScope.nonCancellable(() => db.reserveNumber({ ...input, workflowId }));
+    await CancellationScope.nonCancellable(() =>
+      db.reserveNumber.executeWithOptions({ summary: `Reserve a number slot for @${input.agentHandle}` }, [{ ...input, workflowId }]),
+    );
     reservation = { failure: null };
   } catch (error) {
     reservation = { failure: reservationFailure(error) };
@@ -107,7 +111,9 @@ export async function provisionNumber(input: ProvisionNumberInput): Promise<Prov
   let mayHaveBought = false;
   try {
     enter('searching');
-    const candidates = await search.searchNumbers({ type: input.type, state: input.state, limit: maxCandidates + 2 });
+    const candidates = await search.searchNumbers.executeWithOptions({ summary: `Search ${input.type} numbers${input.state ? ` in ${input.state}` : ''}` }, [
+      { type: input.type, state: input.state, limit: maxCandidates + 2 },
+    ]);
 
     enter('ordering');
     mayHaveBought = true;
@@ -122,21 +128,19 @@ export async function provisionNumber(input: ProvisionNumberInput): Promise<Prov
       deadlineMs: input.orderDeadlineMs,
       pollIntervalMs: input.orderPollIntervalMs ?? 1000,
       completions,
-      getOrder: reads.getOrder,
+      getOrder: (orderId) => reads.getOrder.executeWithOptions({ summary: `Check carrier order ${orderId}` }, [orderId]),
     });
 
     enter('configuring');
     await recordStep('configuring');
-    const { carrierNumberId } = await reads.configureNumber({ phoneNumber: placed.phoneNumber, organizationId: input.organizationId });
+    const { carrierNumberId } = await reads.configureNumber.executeWithOptions({ summary: `Attach ${placed.phoneNumber} to the voice connection` }, [
+      { phoneNumber: placed.phoneNumber, organizationId: input.organizationId },
+    ]);
 
     enter('registering');
-    await db.registerNumber({
-      phoneNumberId: input.phoneNumberId,
-      workflowId,
-      number: placed.phoneNumber,
-      carrierOrderId: placed.id,
-      carrierNumberId,
-    });
+    await db.registerNumber.executeWithOptions({ summary: `Register ${placed.phoneNumber} as active` }, [
+      { phoneNumberId: input.phoneNumberId, workflowId, number: placed.phoneNumber, carrierOrderId: placed.id, carrierNumberId },
+    ]);
     enter('completed');
     await condition(allHandlersFinished);
     return { phoneNumberId: input.phoneNumberId, number: placed.phoneNumber };
@@ -150,15 +154,14 @@ export async function provisionNumber(input: ProvisionNumberInput): Promise<Prov
         await recordStep('compensating');
         leftPending = await releaseWhatWasBought(workflowId, {
           maxWaitMs: Math.min(input.orderDeadlineMs, maxCompensationWaitMs),
-          releaseOrderedNumbers: releases.releaseOrderedNumbers,
+          releaseOrderedNumbers: (reference) =>
+            releases.releaseOrderedNumbers.executeWithOptions({ summary: 'Release every number this provisioning ordered' }, [reference]),
         });
       }
       const reason = failure?.message ?? 'Provisioning was cancelled; nothing bought was kept';
-      await db.failProvisioning({
-        phoneNumberId: input.phoneNumberId,
-        workflowId,
-        reason: leftPending ? `${reason} (an order was still pending at the carrier)` : reason,
-      });
+      await db.failProvisioning.executeWithOptions({ summary: 'Mark the provisioning failed' }, [
+        { phoneNumberId: input.phoneNumberId, workflowId, reason: leftPending ? `${reason} (an order was still pending at the carrier)` : reason },
+      ]);
       enter('failed');
     });
     await condition(allHandlersFinished);
@@ -172,7 +175,9 @@ async function orderFirstAvailable(candidates: AvailableNumber[], workflowId: st
     progress.attempts += 1;
     progress.phoneNumber = candidate.phoneNumber;
     try {
-      return await ordering.placeOrder({ phoneNumber: candidate.phoneNumber, customerReference: workflowId });
+      return await ordering.placeOrder.executeWithOptions({ summary: `Order ${candidate.phoneNumber}` }, [
+        { phoneNumber: candidate.phoneNumber, customerReference: workflowId },
+      ]);
     } catch (error) {
       if (failureType(error) !== carrierErrorTypes.numberTaken) throw error;
       log.info('candidate number was taken; trying the next one', { phoneNumber: candidate.phoneNumber });

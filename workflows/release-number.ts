@@ -31,18 +31,20 @@ export async function releaseNumber(input: ReleaseNumberInput): Promise<void> {
     return { phoneNumberId };
   });
 
-  let target = await db.markReleased({ phoneNumberId });
+  let target = await db.markReleased.executeWithOptions({ summary: 'Mark the number released' }, [{ phoneNumberId }]);
   if (target.status === 'provisioning' && target.workflowId) {
     await cancelProvisioning(target.workflowId);
     await waitWhileProvisioning(phoneNumberId);
-    target = await db.markReleased({ phoneNumberId, fromFailed: true });
+    target = await db.markReleased.executeWithOptions({ summary: 'Mark the cancelled provisioning released' }, [{ phoneNumberId, fromFailed: true }]);
   }
   marked = true;
 
   // Only a number that went active has a carrier id; anything bought by a cancelled provisioning was released by it.
   if (target.status === 'released' && target.carrierNumberId && !target.carrierReleased) {
-    await carrier.releaseNumberAtCarrier({ carrierNumberId: target.carrierNumberId });
-    await db.recordCarrierReleased(phoneNumberId);
+    await carrier.releaseNumberAtCarrier.executeWithOptions({ summary: `Release ${target.number ?? target.carrierNumberId} at the carrier` }, [
+      { carrierNumberId: target.carrierNumberId },
+    ]);
+    await db.recordCarrierReleased.executeWithOptions({ summary: 'Record the carrier release' }, [phoneNumberId]);
   }
   await condition(allHandlersFinished);
 }
@@ -59,7 +61,7 @@ async function cancelProvisioning(workflowId: string): Promise<void> {
 async function waitWhileProvisioning(phoneNumberId: string): Promise<ReleaseTarget> {
   let delay = 200;
   for (;;) {
-    const target = await db.readReleaseTarget(phoneNumberId);
+    const target = await db.readReleaseTarget.executeWithOptions({ summary: 'Check whether provisioning has ended' }, [phoneNumberId]);
     if (target.status !== 'provisioning') return target;
     await sleep(delay);
     delay = Math.min(delay * 2, 30_000);

@@ -27,6 +27,7 @@ import { withTimeLimit } from '../temporal-time-limit.js';
 import { requestHash } from './request-hash.js';
 import type { ProvisionNumberBody } from './schemas.js';
 import { workflowFailureToApiError } from './workflow-failures.js';
+import { provisionSummary } from './workflow-summaries.js';
 
 export interface ProvisionDeps {
   db: Kysely<Database>;
@@ -99,6 +100,7 @@ async function startOrAttach(deps: ProvisionDeps, workflowId: string, input: Pro
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       args: [input],
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      ...provisionSummary(input),
       typedSearchAttributes: [
         { key: searchAttributes.organizationId, value: input.organizationId },
         { key: searchAttributes.agentHandle, value: input.agentHandle },

@@ -7,6 +7,7 @@ import { ApiError } from '../errors/api-error.js';
 import { unavailableRetryAfterSeconds } from '../errors/error-table.js';
 import { withTimeLimit } from '../temporal-time-limit.js';
 import { workflowFailureToApiError } from './workflow-failures.js';
+import { releaseSummary } from './workflow-summaries.js';
 
 export interface ReleaseDeps {
   temporal: Client;
@@ -18,9 +19,10 @@ const releaseWaitMs = 15_000;
 /**
  * Starts (or joins) the durable release workflow and waits until it has marked the number released;
  * the carrier release itself continues in the workflow. Released and failed numbers need nothing.
+ * Resolves the release workflow's id, or null when there was nothing to release.
  */
-export async function releasePhoneNumber({ temporal, config }: ReleaseDeps, row: PhoneNumberRow): Promise<void> {
-  if (row.status === 'released' || row.status === 'failed') return;
+export async function releasePhoneNumber({ temporal, config }: ReleaseDeps, row: PhoneNumberRow): Promise<string | null> {
+  if (row.status === 'released' || row.status === 'failed') return null;
   const workflowId = workflowIds.release(row.id);
   const input: ReleaseNumberInput = { organizationId: row.organization_id, phoneNumberId: row.id };
   const startWorkflowOperation = new WithStartWorkflowOperation(workflowTypes.release, {
@@ -28,6 +30,7 @@ export async function releasePhoneNumber({ temporal, config }: ReleaseDeps, row:
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     args: [input],
     workflowIdConflictPolicy: 'USE_EXISTING',
+    ...releaseSummary(row),
     typedSearchAttributes: [{ key: searchAttributes.organizationId, value: row.organization_id }],
   });
   try {
@@ -49,4 +52,5 @@ export async function releasePhoneNumber({ temporal, config }: ReleaseDeps, row:
     }
     throw error;
   }
+  return workflowId;
 }
