@@ -1,0 +1,109 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import type { RequestRecord } from './api-client.js';
+import { saveEvidence } from './evidence.js';
+import { createFaultInjector, planFaults, runFaultSchedule } from './faults.js';
+import { documentedStatuses, idempotentDuplicatesAgree, noDoublePurchase, noOrganizationOverLimit, noOrphanedNumbers, noStuckWorkflow } from './invariants.js';
+import { startLimitSampler } from './limit-sampler.js';
+import { createOrganizations, runLoad } from './load.js';
+import { parseOptions, usage, UsageError, type ChaosOptions } from './options.js';
+import { waitForQuiescence } from './quiescence.js';
+import { createRandom } from './random.js';
+import { formatReport, formatTimeline, type ChaosReport } from './report.js';
+import { startChaosStack, type ChaosStack } from './stack.js';
+
+const serverUrl = process.env.CHAOS_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const log = (line: string) => console.error(`[chaos ${new Date().toISOString().slice(11, 19)}] ${line}`);
+
+/** Waits until the worker child polls the task queue (it bundles the workflows first). */
+async function waitForWorker(stack: ChaosStack, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const { pollers } = await stack.temporal.workflowService.describeTaskQueue({
+      namespace: 'default',
+      taskQueue: { name: stack.taskQueue },
+      taskQueueType: 1,
+    });
+    if ((pollers?.length ?? 0) > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`the worker did not poll ${stack.taskQueue} within ${timeoutMs} ms`);
+}
+
+async function run(options: ChaosOptions): Promise<ChaosReport> {
+  const { profile, seed } = options;
+  const started = Date.now();
+  log(`profile ${profile.name}, seed ${seed}, load ${profile.durationMs / 1000} s: starting the stack`);
+  const stack = await startChaosStack(profile, serverUrl);
+  try {
+    await waitForWorker(stack, 120_000);
+    const records: RequestRecord[] = [];
+    const organizations = await createOrganizations(stack.db, stack.apiUrl, profile, records);
+    const plan = planFaults(createRandom(seed), profile, profile.durationMs);
+    const injector = createFaultInjector(stack, createRandom(seed + 1), profile);
+    log(`stack up in ${stack.dir}; ${organizations.length} organizations; ${plan.length} faults planned`);
+
+    const loadStarted = Date.now();
+    const sampler = startLimitSampler(stack);
+    const stopFaults = new AbortController();
+    const faultsDone = runFaultSchedule(plan, injector, loadStarted, stopFaults.signal);
+    const duplicates = await runLoad(organizations, createRandom(seed + 2), profile.durationMs);
+    const loadMs = Date.now() - loadStarted;
+    stopFaults.abort();
+    const faults = await faultsDone;
+    const maxLiveSeen = await sampler.stop();
+    log(`load done: ${records.length} requests, ${faults.length} faults:\n${formatTimeline(faults)}`);
+
+    await injector.clear();
+    log('faults cleared; waiting for quiescence');
+    const quiescence = await waitForQuiescence(stack, profile.quiescenceTimeoutMs);
+    const invariants = [
+      await noOrphanedNumbers(stack),
+      await noDoublePurchase(stack),
+      await noOrganizationOverLimit(stack, profile.orgNumberLimit, maxLiveSeen),
+      await noStuckWorkflow(stack, quiescence),
+      documentedStatuses(records),
+      idempotentDuplicatesAgree(duplicates),
+    ];
+    if (invariants.some((each) => !each.pass)) {
+      for (const file of await saveEvidence(invariants, stack.temporalAddress, stack.dir)) log(`history saved: ${file}`);
+    }
+    return {
+      profile,
+      seed,
+      loadMs,
+      totalMs: Date.now() - started,
+      records,
+      faults,
+      invariants,
+      workerStarts: stack.worker.starts,
+      workerCrashes: stack.worker.unexpectedExits,
+      dir: stack.dir,
+    };
+  } finally {
+    await stack.stop();
+  }
+}
+
+async function main(): Promise<number> {
+  let options: ChaosOptions;
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (error) {
+    console.error(error instanceof UsageError && error.message ? `${error.message}\n\n${usage}` : usage);
+    return error instanceof UsageError && !error.message ? 0 : 2;
+  }
+  const report = await run(options);
+  console.log(formatReport(report));
+  if (options.jsonFile) writeFileSync(options.jsonFile, JSON.stringify({ ...report, records: undefined, requests: report.records.length }, null, 2));
+  const passed = report.invariants.every((each) => each.pass);
+  if (passed && !options.keep) rmSync(report.dir, { recursive: true, force: true });
+  return passed ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error('chaos run failed:', error);
+    process.exit(1);
+  },
+);
