@@ -15,6 +15,7 @@ import { perKeyRateLimit } from './middleware/rate-limit.js';
 import { requestLogging } from './middleware/request-logging.js';
 import { numberRoutes } from './numbers/routes.js';
 import { buildOpenApiDocument } from './openapi.js';
+import type { HostResolver } from './security/callback-url-guard.js';
 import { telnyxWebhookRoute, type WebhookVerifier } from './webhooks/telnyx-route.js';
 
 export interface AppDeps {
@@ -23,6 +24,8 @@ export interface AppDeps {
   temporal: Client;
   webhookVerifier: WebhookVerifier;
   logger: Logger;
+  /** Resolves customer callback hosts for the SSRF guard; defaults to the system resolver. */
+  resolveHost?: HostResolver;
 }
 
 /** The HTTP API. Every path also answers with a trailing slash (express 5 routers are not strict). */

@@ -30,6 +30,14 @@ const schema = z.object({
   PORT: integer(3000, 0).refine((port) => port <= 65535, 'must be a port number'),
   /** Address the HTTP API listens on. */
   HOST: z.string().min(1).default('127.0.0.1'),
+  /**
+   * Development only: customer callback URLs may name loopback, private, link-local or CGNAT hosts, and
+   * names that do not resolve. Cloud metadata, multicast and unspecified addresses stay refused.
+   */
+  ALLOW_PRIVATE_CALLBACK_URLS: z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .transform((value) => value === 'true' || value === '1'),
   /** Telnyx API key. Unset: the local Telnyx sandbox is the carrier. */
   TELNYX_API_KEY: optionalText,
   /** Telnyx API base URL, ending in /v2. */

@@ -8,7 +8,9 @@ import { phoneNumberStatuses, type CallSettings, type PhoneNumberStatus } from '
 import { organizationOf } from '../auth.js';
 import { ApiError, numberForbidden, phoneNumberNotFound, ValidationError } from '../errors/api-error.js';
 import { parseOrThrow } from '../errors/zod-issues.js';
+import { createCallbackUrlGuard, systemResolver, type HostResolver } from '../security/callback-url-guard.js';
 import { uuidPattern } from '../shared-schemas.js';
+import { assertSafeCallbackUrls } from './callback-urls.js';
 import { presentPhoneNumber } from './presenter.js';
 import { provisionPhoneNumber } from './provision.js';
 import { releasePhoneNumber } from './release.js';
@@ -18,6 +20,7 @@ export interface NumberRoutesDeps {
   db: Kysely<Database>;
   temporal: Client;
   config: Config;
+  resolveHost?: HostResolver | undefined;
 }
 
 export const canonicalNumbersPath = '/api/v1/phone/numbers';
@@ -56,6 +59,10 @@ function statusFilterOf(req: Request): PhoneNumberStatus[] {
 export function numberRoutes(deps: NumberRoutesDeps): Router {
   const { db } = deps;
   const router = Router();
+  const callbackUrlGuard = createCallbackUrlGuard({
+    allowPrivate: deps.config.ALLOW_PRIVATE_CALLBACK_URLS,
+    resolveHost: deps.resolveHost ?? systemResolver,
+  });
 
   /** The organization's number, 403 for another organization's, 404 for none (or a malformed id). */
   const findOwnNumber = async (req: Request<{ id: string }>, organizationId: string) => {
@@ -79,6 +86,7 @@ export function numberRoutes(deps: NumberRoutesDeps): Router {
       incomingCallWebhookUrl: body.incoming_call_webhook_url ?? null,
     });
     if (settingsIssues.length > 0) throw new ValidationError(settingsIssues);
+    await assertSafeCallbackUrls(callbackUrlGuard, body);
 
     const outcome = await provisionPhoneNumber(deps, {
       organizationId,
@@ -116,6 +124,7 @@ export function numberRoutes(deps: NumberRoutesDeps): Router {
     };
     const issues = callSettingsIssues(merged);
     if (issues.length > 0) throw new ValidationError(issues);
+    await assertSafeCallbackUrls(callbackUrlGuard, changes);
     const updated = await updateCallSettings(db, row.id, merged);
     if (!updated) throw new ApiError('number_released');
     res.json(presentPhoneNumber(updated));

@@ -13,7 +13,9 @@ import { createWebhookVerifier } from '../../carrier/webhook-verifier.js';
 import { loadConfig, type Config } from '../../config/config.js';
 import { createApiKey } from '../../db/repositories/api-keys.js';
 import { createWorker } from '../../worker/create-worker.js';
+import type { HostResolver } from '../../api/security/callback-url-guard.js';
 import { startTestSandbox } from './start-test-sandbox.js';
+import { createTestResolver } from './test-resolver.js';
 import { connectTestDatabase, createTestOrganization } from './test-database.js';
 import { createWorkerDatabase, workflowBundle } from './workflow-harness.js';
 
@@ -47,7 +49,9 @@ function sandboxStateFileWithKnownKey() {
  * The whole stack for one API test file: its own sandbox, a worker on its own task queue, the API
  * on a free port (its webhooks reach the API), and organizations with API keys.
  */
-export async function startApiHarness(options: { config?: Record<string, string>; worker?: boolean; logger?: Logger } = {}) {
+export async function startApiHarness(
+  options: { config?: Record<string, string>; worker?: boolean; logger?: Logger; resolveHost?: HostResolver } = {},
+) {
   const { stateFile, keys } = sandboxStateFileWithKnownKey();
   const { sandbox, control } = await startTestSandbox({ stateFile });
   const config: Config = loadConfig({
@@ -83,7 +87,14 @@ export async function startApiHarness(options: { config?: Record<string, string>
   }
 
   const server: ApiServer = await startApiServer(
-    { config, db, temporal, webhookVerifier: createWebhookVerifier(sandbox.publicKey), logger: options.logger ?? pino({ level: 'silent' }) },
+    {
+      config,
+      db,
+      temporal,
+      webhookVerifier: createWebhookVerifier(sandbox.publicKey),
+      logger: options.logger ?? pino({ level: 'silent' }),
+      resolveHost: options.resolveHost ?? createTestResolver(),
+    },
     0,
   );
   await control.configure({ webhook_url: `${server.url}/webhooks/telnyx` });
