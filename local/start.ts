@@ -12,6 +12,7 @@ import { onShutdown } from '../lifecycle/on-shutdown.js';
 import { migrateToLatest } from '../db/migrator.js';
 import { startDevServer } from '../temporal/dev-server.js';
 import { createWorker } from '../worker/create-worker.js';
+import { setUpReconcileSchedule } from '../worker/reconcile-schedule.js';
 import { runWorker } from '../worker/run-worker.js';
 import { ensureLocalCredentials } from './local-credentials.js';
 
@@ -70,6 +71,7 @@ async function start() {
   const clientConnection = await Connection.connect({ address: temporalAddress });
   shutdown.add(() => clientConnection.close());
   const temporal = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
+  await setUpReconcileSchedule(temporal, config, logger);
   const api = await startApiServer(
     { config, db, temporal, webhookVerifier: createWebhookVerifier(carrierConfig.publicKey), logger },
     config.PORT,

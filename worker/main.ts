@@ -1,3 +1,4 @@
+import { Client } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import pino from 'pino';
 import { createTelnyxCarrier } from '../carrier/telnyx-carrier.js';
@@ -5,6 +6,7 @@ import { loadConfig } from '../config/config.js';
 import { createDatabase } from '../db/connect.js';
 import { onShutdown } from '../lifecycle/on-shutdown.js';
 import { createWorker } from './create-worker.js';
+import { setUpReconcileSchedule } from './reconcile-schedule.js';
 import { runWorker } from './run-worker.js';
 
 /** `npm run worker`: runs provisioning and release until SIGINT/SIGTERM, then drains and closes. */
@@ -27,6 +29,7 @@ try {
     config,
     logger,
   });
+  await setUpReconcileSchedule(new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }), config, logger);
   const running = runWorker(worker);
   shutdown.add(() => running.stop());
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
