@@ -52,7 +52,7 @@ export function identityRoutes(deps: IdentityRoutesDeps): Router {
     const identity = await findOwnIdentity(organizationOf(res), req.params.handle);
     const liveNumber = await findLiveNumberOfIdentity(db, identity.id);
     if (liveNumber) await releasePhoneNumber(deps, liveNumber);
-    await deleteIdentity(db, identity.id);
+    await deleteIdentity(db, identity.organization_id, identity.id);
     res.status(204).end();
   });
 

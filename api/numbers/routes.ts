@@ -125,7 +125,7 @@ export function numberRoutes(deps: NumberRoutesDeps): Router {
     const issues = callSettingsIssues(merged);
     if (issues.length > 0) throw new ValidationError(issues);
     await assertSafeCallbackUrls(callbackUrlGuard, changes);
-    const updated = await updateCallSettings(db, row.id, merged);
+    const updated = await updateCallSettings(db, row.organization_id, row.id, merged);
     if (!updated) throw new ApiError('number_released');
     res.json(presentPhoneNumber(updated));
   });

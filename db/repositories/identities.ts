@@ -34,8 +34,12 @@ export function listIdentities(db: Db, organizationId: string): Promise<Identity
     .execute();
 }
 
-/** Deletes the identity; its numbers keep their rows (the foreign key sets them unlinked). */
-export async function deleteIdentity(db: Db, identityId: string): Promise<boolean> {
-  const result = await db.deleteFrom('identities').where('id', '=', identityId).executeTakeFirst();
+/** Deletes the organization's identity; its numbers keep their rows (the foreign key sets them unlinked). */
+export async function deleteIdentity(db: Db, organizationId: string, identityId: string): Promise<boolean> {
+  const result = await db
+    .deleteFrom('identities')
+    .where('id', '=', identityId)
+    .where('organization_id', '=', organizationId)
+    .executeTakeFirst();
   return result.numDeletedRows > 0n;
 }

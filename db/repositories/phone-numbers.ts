@@ -36,9 +36,10 @@ export function findLiveNumberOfIdentity(db: Db, identityId: string): Promise<Ph
     .executeTakeFirst();
 }
 
-/** Writes new call settings unless the number was released meanwhile; resolves the row, or undefined. */
+/** Writes new call settings to the organization's number unless it was released meanwhile; resolves the row, or undefined. */
 export function updateCallSettings(
   db: Db,
+  organizationId: string,
   phoneNumberId: string,
   settings: CallSettings,
 ): Promise<PhoneNumberRow | undefined> {
@@ -51,6 +52,7 @@ export function updateCallSettings(
       updated_at: new Date(),
     })
     .where('id', '=', phoneNumberId)
+    .where('organization_id', '=', organizationId)
     .where('status', '!=', 'released')
     .returningAll()
     .executeTakeFirst();
