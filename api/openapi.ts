@@ -89,6 +89,11 @@ function identityRoutes(base: string, tag: string): RouteConfig[] {
       method: 'delete', path: item, tags: [tag], summary: 'Release its number, then delete the identity', request: { params: handle },
       responses: { '204': { description: 'Deleted' }, '404': error('not_found'), ...common },
     },
+    {
+      method: 'delete', path: `${item}/phone_number`, tags: [tag], summary: "Release the identity's phone number (Inkbox SDK release_phone_number)",
+      request: { params: handle },
+      responses: { '204': { description: 'Released' }, '404': error('not_found: no such identity, or it has no phone number'), ...common },
+    },
   ];
 }
 

@@ -48,6 +48,15 @@ export function identityRoutes(deps: IdentityRoutesDeps): Router {
     res.json(presentIdentityDetail(identity, await findLiveNumberOfIdentity(db, identity.id)));
   });
 
+  /** The Inkbox SDKs' `identity.release_phone_number()`: releases the identity's number as DELETE /numbers/{id} does. */
+  router.delete('/:handle/phone_number', async (req, res) => {
+    const identity = await findOwnIdentity(organizationOf(res), req.params.handle);
+    const liveNumber = await findLiveNumberOfIdentity(db, identity.id);
+    if (!liveNumber) throw notFound(`Agent identity "${identity.agent_handle}" has no phone number`);
+    await releasePhoneNumber(deps, liveNumber);
+    res.status(204).end();
+  });
+
   router.delete('/:handle', async (req, res) => {
     const identity = await findOwnIdentity(organizationOf(res), req.params.handle);
     const liveNumber = await findLiveNumberOfIdentity(db, identity.id);

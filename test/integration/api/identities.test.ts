@@ -105,4 +105,31 @@ describe('identities', () => {
     expect((await org.call('GET', `/numbers/${number.id}`)).body).toMatchObject({ status: 'released', agent_identity_id: null });
     expect((await org.call('DELETE', '/identities/leaving')).status).toBe(404);
   });
+
+  test('when DELETE /identities/{handle}/phone_number is called (Inkbox SDK release_phone_number), then its number is released and the identity stays', async () => {
+    const org = await h.newOrganization(['keeper']);
+    const number = (await org.call('POST', '/numbers', { body: { agent_handle: 'keeper' } })).body;
+
+    const response = await org.call('DELETE', '/api/v1/identities/@keeper/phone_number');
+    const again = await org.call('DELETE', '/identities/keeper/phone_number');
+
+    expect(response.status).toBe(204);
+    expect((await org.call('GET', `/numbers/${number.id}`)).body).toMatchObject({ status: 'released', agent_identity_id: null });
+    expect((await org.call('GET', '/identities/keeper')).body).toMatchObject({ agent_handle: 'keeper', phone_number: null });
+    expect([again.status, again.body.error]).toEqual([404, 'not_found']);
+    expect(again.body.detail).toContain('has no phone number');
+  });
+
+  test('when DELETE /identities/{handle}/phone_number names another organization’s or no identity, then 404 and nothing is released', async () => {
+    const owner = await h.newOrganization(['theirs']);
+    const number = (await owner.call('POST', '/numbers', { body: { agent_handle: 'theirs' } })).body;
+    const stranger = await h.newOrganization(['mine']);
+
+    const foreign = await stranger.call('DELETE', '/identities/theirs/phone_number');
+    const unknown = await stranger.call('DELETE', '/identities/nobody/phone_number');
+
+    expect([foreign.status, foreign.body.error]).toEqual([404, 'not_found']);
+    expect([unknown.status, unknown.body.error]).toEqual([404, 'not_found']);
+    expect((await owner.call('GET', `/numbers/${number.id}`)).body).toMatchObject({ status: 'active' });
+  });
 });

@@ -19,6 +19,8 @@ const documentedRoutes: [string, string][] = [
   ]),
   ...['/api/v1/identities', '/identities'].flatMap((base): [string, string][] => [
     ['post', base], ['get', base], ['get', `${base}/{handle}`], ['delete', `${base}/{handle}`],
+    // Not in api.md: the Inkbox SDKs' identity.release_phone_number() calls it.
+    ['delete', `${base}/{handle}/phone_number`],
   ]),
   ['post', '/webhooks/telnyx'], ['get', '/healthz'], ['get', '/readyz'],
 ];
