@@ -22,9 +22,11 @@ export function createDatabase(options: DatabaseOptions): Kysely<Database> {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
     pool.on('error', options.onConnectionError ?? (() => undefined));
-    // An idle client whose server connection ended (restart, pg_terminate_backend) is already dropped by
-    // the pool; without a listener its 'error' event would crash the process. The next query reconnects.
+    // A server connection that ends (restart, pg_terminate_backend) emits 'error' on its client, and on
+    // the pool while idle; unheard, either crashes the process. The pool drops such a client on release,
+    // the statement in flight fails (retried by its caller), and the next query reconnects.
     pool.on('error', () => undefined);
+    pool.on('connect', (client) => client.on('error', () => undefined));
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
   const folder = join(options.dataDir, 'pglite');
