@@ -2,6 +2,7 @@ import express, { type Express } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import swaggerUi from 'swagger-ui-express';
 import type { Config } from '../config/config.js';
 import type { Database } from '../db/schema.js';
@@ -9,10 +10,12 @@ import { requireApiKey } from './auth.js';
 import { notFound } from './errors/api-error.js';
 import { renderErrors } from './errors/render-error.js';
 import { identityRoutes } from './identities/routes.js';
+import { createApiMetrics, metricsEndpoint } from './metrics/api-metrics.js';
+import { requestMetrics, routeMount } from './metrics/request-metrics.js';
 import { healthRoutes } from './middleware/health.js';
 import { parseJsonBody, requireJsonContentType } from './middleware/json-body.js';
 import { perKeyRateLimit } from './middleware/rate-limit.js';
-import { requestLogging } from './middleware/request-logging.js';
+import { logOrganization, requestLogging } from './middleware/request-logging.js';
 import { numberRoutes } from './numbers/routes.js';
 import { buildOpenApiDocument } from './openapi.js';
 import type { HostResolver } from './security/callback-url-guard.js';
@@ -24,6 +27,8 @@ export interface AppDeps {
   temporal: Client;
   webhookVerifier: WebhookVerifier;
   logger: Logger;
+  /** Where `/metrics` comes from; a registry of this app's own when not given (never prom-client's global one). */
+  metricsRegistry?: Registry;
   /** Resolves customer callback hosts for the SSRF guard; defaults to the system resolver. */
   resolveHost?: HostResolver;
 }
@@ -35,17 +40,20 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', false);
 
+  const metrics = createApiMetrics(deps.metricsRegistry);
+  app.use(requestMetrics(metrics, ['/api/v1/phone/numbers', '/numbers']));
   app.use(requestLogging(logger));
+  app.get('/metrics', metricsEndpoint(metrics.registry));
   app.use(healthRoutes(deps));
   const openApiDocument = buildOpenApiDocument();
   app.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument);
   });
-  app.use('/docs', swaggerUi.serve, swaggerUi.setup(openApiDocument, { customSiteTitle: 'Phone numbers API' }));
-  app.use('/webhooks/telnyx', telnyxWebhookRoute(deps));
+  app.use('/docs', routeMount('/docs'), swaggerUi.serve, swaggerUi.setup(openApiDocument, { customSiteTitle: 'Phone numbers API' }));
+  app.use('/webhooks/telnyx', routeMount('/webhooks/telnyx'), telnyxWebhookRoute(deps));
 
   const api = express.Router();
-  api.use(perKeyRateLimit(config.API_RATE_LIMIT_PER_MINUTE), requireApiKey(db), requireJsonContentType, parseJsonBody);
+  api.use(perKeyRateLimit(config.API_RATE_LIMIT_PER_MINUTE), requireApiKey(db), logOrganization, requireJsonContentType, parseJsonBody);
   const numbers = numberRoutes(deps);
   const identities = identityRoutes(deps);
   for (const [path, router] of [
@@ -54,7 +62,7 @@ export function createApp(deps: AppDeps): Express {
     ['/api/v1/identities', identities],
     ['/identities', identities],
   ] as const) {
-    app.use(path, api, router);
+    app.use(path, routeMount(path), api, router);
   }
 
   app.use(() => {

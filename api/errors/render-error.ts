@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
+import { logWorkflow } from '../middleware/request-logging.js';
 import { ApiError, ValidationError } from './api-error.js';
 import { classifyError } from './classify-error.js';
 
@@ -7,6 +8,9 @@ import { classifyError } from './classify-error.js';
 export function sendApiError(res: Response, error: ApiError): void {
   const { workflowId, retryAfterSeconds } = error.extras;
   if (retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(retryAfterSeconds));
+  // For the request's log line and the provisioning-outcome metric.
+  res.locals.errorCode = error.type;
+  if (workflowId) logWorkflow(res, workflowId);
   res.status(error.status).json({
     detail: error instanceof ValidationError ? error.issues : error.detail,
     error: error.type,

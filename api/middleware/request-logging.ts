@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 
@@ -24,5 +25,29 @@ export function requestLogging(logger: Logger) {
       return id;
     },
     customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    // Read again when the response finishes, so the request's closing line names what was learned on the way.
+    customProps: (_req, res) => logContextOf(res as unknown as Response),
   });
+}
+
+/** organizationId (once authenticated) and workflowId (once a workflow is involved) for log lines. */
+function logContextOf(res: Response): { organizationId?: string; workflowId?: string } {
+  const locals = (res.locals ?? {}) as Record<string, unknown>;
+  return {
+    ...(typeof locals.organizationId === 'string' ? { organizationId: locals.organizationId } : {}),
+    ...(typeof locals.workflowId === 'string' ? { workflowId: locals.workflowId } : {}),
+  };
+}
+
+/** After authentication: every later line of the request (`req.log`) names the organization. */
+export const logOrganization: RequestHandler = (req, res, next) => {
+  if (req.log && typeof res.locals.organizationId === 'string') req.log = req.log.child({ organizationId: res.locals.organizationId });
+  next();
+};
+
+/** Names the workflow a request started, joined or signalled on its log lines from here on. */
+export function logWorkflow(res: Response, workflowId: string): void {
+  res.locals.workflowId = workflowId;
+  const req = res.req;
+  if (req?.log) req.log = req.log.child({ workflowId });
 }

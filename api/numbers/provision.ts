@@ -40,6 +40,8 @@ export interface ProvisionRequest {
   body: ProvisionNumberBody;
   idempotencyKey: string | undefined;
   respondAsync: boolean;
+  /** Told the workflow id as soon as it is known (for the request's log lines). */
+  onWorkflowId?: (workflowId: string) => void;
 }
 
 export interface ProvisionOutcome {
@@ -127,6 +129,7 @@ export async function provisionPhoneNumber(deps: ProvisionDeps, request: Provisi
   const { db, temporal, config } = deps;
   const normalized = normalize(request.body);
   const { workflowId, phoneNumberId } = await resolveIds(deps, request, normalized);
+  request.onWorkflowId?.(workflowId);
   const input: ProvisionNumberInput = {
     organizationId: request.organizationId,
     phoneNumberId,

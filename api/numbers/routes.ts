@@ -8,6 +8,7 @@ import { phoneNumberStatuses, type CallSettings, type PhoneNumberStatus } from '
 import { organizationOf } from '../auth.js';
 import { ApiError, numberForbidden, phoneNumberNotFound, ValidationError } from '../errors/api-error.js';
 import { parseOrThrow } from '../errors/zod-issues.js';
+import { logWorkflow } from '../middleware/request-logging.js';
 import { createCallbackUrlGuard, systemResolver, type HostResolver } from '../security/callback-url-guard.js';
 import { uuidPattern } from '../shared-schemas.js';
 import { assertSafeCallbackUrls } from './callback-urls.js';
@@ -93,6 +94,7 @@ export function numberRoutes(deps: NumberRoutesDeps): Router {
       body,
       idempotencyKey,
       respondAsync: prefersAsync(req),
+      onWorkflowId: (workflowId) => logWorkflow(res, workflowId),
     });
     if (outcome.status === 202) res.location(`${canonicalNumbersPath}/${outcome.row.id}`);
     res.status(outcome.status).json(presentPhoneNumber(outcome.row));
@@ -132,7 +134,8 @@ export function numberRoutes(deps: NumberRoutesDeps): Router {
 
   router.delete('/:id', async (req, res) => {
     const row = await findOwnNumber(req, organizationOf(res));
-    await releasePhoneNumber(deps, row);
+    const releaseWorkflowId = await releasePhoneNumber(deps, row);
+    if (releaseWorkflowId) logWorkflow(res, releaseWorkflowId);
     res.status(204).end();
   });
 

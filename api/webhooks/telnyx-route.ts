@@ -3,6 +3,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import { orderCompletedSignal } from '../../domain/workflow-contract.js';
 import { ApiError } from '../errors/api-error.js';
+import { logWorkflow } from '../middleware/request-logging.js';
 
 /** Verifies a Telnyx webhook over its raw body and flat headers; rejects anything unsigned, stale or tampered. */
 export type WebhookVerifier = (rawBody: string, headers: Record<string, string>) => Promise<unknown>;
@@ -42,6 +43,7 @@ export function telnyxWebhookRoute({ temporal, webhookVerifier }: { temporal: Cl
     const parsed = orderCompletedEvent.safeParse(data);
     if (parsed.success && parsed.data.payload.customer_reference) {
       const { id, status, customer_reference: workflowId } = parsed.data.payload;
+      logWorkflow(res, workflowId);
       try {
         await temporal.workflow.getHandle(workflowId).signal(orderCompletedSignal, { orderId: id, status });
       } catch (error) {
