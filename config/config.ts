@@ -62,6 +62,13 @@ const schema = z.object({
   RECONCILE_INTERVAL_MS: integer(15 * 60 * 1000, 1000),
   /** Age before the sweep releases a carrier number no live row owns; protects provisioning in flight. */
   RECONCILE_GRACE_MS: integer(60 * 60 * 1000, 0),
+  /** host:port where the worker serves the Temporal SDK's Prometheus metrics (`/metrics`); empty: not served. */
+  WORKER_METRICS_ADDRESS: z
+    .string()
+    .trim()
+    .regex(/^$|^[^\s]+:\d+$/, 'must be host:port, or empty to disable')
+    .default('127.0.0.1:9464')
+    .transform((value) => (value === '' ? undefined : value)),
   /** pino log level. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

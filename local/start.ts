@@ -14,6 +14,7 @@ import { startDevServer } from '../temporal/dev-server.js';
 import { createWorker } from '../worker/create-worker.js';
 import { setUpReconcileSchedule } from '../worker/reconcile-schedule.js';
 import { runWorker } from '../worker/run-worker.js';
+import { installTemporalRuntime } from '../worker/temporal-runtime.js';
 import { ensureLocalCredentials } from './local-credentials.js';
 
 /** The whole stack in one command on embedded defaults; each piece is stopped in reverse on Ctrl-C. */
@@ -23,6 +24,7 @@ const dataDir = resolve(config.DATA_DIR);
 const shutdown = onShutdown([], { onError: (error) => logger.warn({ err: error }, 'error while stopping') });
 
 async function start() {
+  installTemporalRuntime({ logger, metricsAddress: config.WORKER_METRICS_ADDRESS });
   const db = createDatabase({ databaseUrl: config.DATABASE_URL, dataDir });
   shutdown.add(() => db.destroy());
   await migrateToLatest(db);
@@ -80,6 +82,11 @@ async function start() {
   shutdown.add(() => api.close());
 
   const credentials = await ensureLocalCredentials(db, dataDir);
+  logger.info(
+    { apiUrl: api.url, temporalAddress, temporalUiUrl, carrierBaseURL: carrierConfig.baseURL, workerMetrics: config.WORKER_METRICS_ADDRESS ?? null },
+    'local stack up',
+  );
+  // The banner is for the person at the terminal (it names the local key); the JSON line above is for machines.
   console.log(
     [
       '',

@@ -8,6 +8,7 @@ import { onShutdown } from '../lifecycle/on-shutdown.js';
 import { createWorker } from './create-worker.js';
 import { setUpReconcileSchedule } from './reconcile-schedule.js';
 import { runWorker } from './run-worker.js';
+import { installTemporalRuntime } from './temporal-runtime.js';
 
 /** `npm run worker`: runs provisioning and release until SIGINT/SIGTERM, then drains and closes. */
 const config = loadConfig();
@@ -15,6 +16,8 @@ const logger = pino({ level: config.LOG_LEVEL });
 const shutdown = onShutdown([], { onError: (error) => logger.error({ err: error }, 'error while shutting down') });
 
 try {
+  installTemporalRuntime({ logger, metricsAddress: config.WORKER_METRICS_ADDRESS });
+  if (config.WORKER_METRICS_ADDRESS) logger.info({ address: config.WORKER_METRICS_ADDRESS }, 'worker metrics on /metrics');
   const db = createDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
   shutdown.add(() => db.destroy());
   const carrier = createTelnyxCarrier({ apiKey: config.TELNYX_API_KEY ?? 'sandbox', baseURL: config.TELNYX_BASE_URL });
