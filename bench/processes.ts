@@ -1,0 +1,81 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { openSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface ChildHandle {
+  name: string;
+  pid: number;
+  logFile: string;
+  /** Resolves once a line of the child's stdout matches; rejects if the child exits or time runs out. */
+  waitForLine(match: RegExp, timeoutMs?: number): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs `file` under tsx as its own node process (so its pid is the measured process, not a wrapper),
+ * stdout and stderr going to `logDir/name.log`.
+ */
+export function spawnTsx(name: string, file: string, options: { env: NodeJS.ProcessEnv; logDir: string; args?: string[] }): ChildHandle {
+  const logFile = join(options.logDir, `${name}.log`);
+  const out = openSync(logFile, 'a');
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', file, ...(options.args ?? [])], {
+    env: options.env,
+    stdio: ['ignore', out, out],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const logTail = () => readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n');
+
+  return {
+    name,
+    pid: child.pid!,
+    logFile,
+    async waitForLine(match, timeoutMs = 120_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const line = readFileSync(logFile, 'utf8').split('\n').find((each) => match.test(each));
+        if (line) return line;
+        if (child.exitCode !== null) throw new Error(`${name} exited (${child.exitCode}) before ready:\n${logTail()}`);
+        if (Date.now() > deadline) throw new Error(`${name} not ready after ${timeoutMs} ms:\n${logTail()}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      child.kill('SIGTERM');
+      await exited;
+      clearTimeout(killer);
+    },
+  };
+}
+
+/** Resident set size now and its high-water mark, in MB, from /proc (Linux). */
+export function memoryOf(pid: number): { rssMb: number; hwmMb: number } | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
+    return { rssMb: Math.round(kb('VmRSS') / 1024), hwmMb: Math.round(kb('VmHWM') / 1024) };
+  } catch {
+    return null;
+  }
+}
+
+/** Samples the RSS of some processes every `intervalMs` until stopped; resolves the peak per name. */
+export function sampleRss(processes: { name: string; pid: number }[], intervalMs = 200) {
+  const peaks: Record<string, number> = {};
+  const sample = () => {
+    for (const { name, pid } of processes) {
+      const memory = memoryOf(pid);
+      if (memory) peaks[name] = Math.max(peaks[name] ?? 0, memory.rssMb);
+    }
+  };
+  sample();
+  const timer = setInterval(sample, intervalMs);
+  return {
+    stop(): Record<string, number> {
+      clearInterval(timer);
+      sample();
+      return { ...peaks };
+    },
+  };
+}

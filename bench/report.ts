@@ -1,0 +1,106 @@
+import type { EngineCeiling } from './scenarios/engine-ceiling.js';
+import type { MemoryFigures, ProvisioningRow } from './scenarios/provisioning.js';
+import type { ReadRow } from './scenarios/read-path.js';
+import type { RunStats } from './stats.js';
+
+export interface Target {
+  name: string;
+  goal: string;
+  value: number | null;
+  met: boolean;
+}
+
+export interface BenchReport {
+  meta: Record<string, unknown>;
+  provisioning: ProvisioningRow[];
+  engineCeiling: EngineCeiling & { provisioning: RunStats | null; fraction: number | null };
+  readPath: ReadRow[];
+  memory: MemoryFigures;
+  targets: Target[];
+}
+
+const at = (rows: ProvisioningRow[], latencyMs: number, concurrency: number) =>
+  rows.find((row) => row.latencyMs === latencyMs && row.concurrency === concurrency);
+
+/** The issue's targets, judged on this run's own ratios. */
+export function judgeTargets(report: Omit<BenchReport, 'targets'>): Target[] {
+  const maxC = Math.max(...report.provisioning.map((row) => row.concurrency));
+  const target = (name: string, goal: string, value: number | null | undefined, ok: (v: number) => boolean): Target => ({
+    name,
+    goal,
+    value: value ?? null,
+    met: value !== null && value !== undefined && ok(value),
+  });
+  const readRatios = report.readPath.map((row) => row.throughputRatio ?? 0);
+  return [
+    target('provisioning p50 / direct, 50 ms carrier, c=1', '≤ 1.3', at(report.provisioning, 50, 1)?.p50Ratio, (v) => v <= 1.3),
+    target('provisioning p50 / direct, 0 ms carrier, c=1', '≤ 4 (aim)', at(report.provisioning, 0, 1)?.p50Ratio, (v) => v <= 4),
+    target(`provisioning throughput / engine ceiling, 0 ms, c=${maxC}`, '≥ 0.70', report.engineCeiling.fraction, (v) => v >= 0.7),
+    target('read throughput / bare express (worst endpoint)', '≥ 0.50', readRatios.length ? Math.min(...readRatios) : null, (v) => v >= 0.5),
+    target('API peak RSS during the throughput run (MB)', '≤ 150', report.memory.throughputPeakMb.api, (v) => v <= 150),
+    target('worker peak RSS during the throughput run (MB)', '≤ 300', report.memory.throughputPeakMb.worker, (v) => v <= 300),
+  ];
+}
+
+const fmt = (value: number | null | undefined) => (value === null || value === undefined ? '–' : String(value));
+
+export function renderMarkdown(report: BenchReport): string {
+  const lines: string[] = [];
+  lines.push('### Provisioning: POST /numbers → 201 (service) vs the same activities called directly (direct)', '');
+  lines.push('| carrier | c | direct p50 / p95 / p99 ms | direct /s | service p50 / p95 / p99 ms | service /s | p50 ratio | throughput ratio | errors |');
+  lines.push('|---|---|---|---|---|---|---|---|---|');
+  for (const row of report.provisioning) {
+    const d = row.direct;
+    const s = row.service;
+    lines.push(
+      `| ${row.latencyMs} ms | ${row.concurrency} | ${d.p50Ms} / ${d.p95Ms} / ${d.p99Ms} | ${d.perSecond} | ${s.p50Ms} / ${s.p95Ms} / ${s.p99Ms} | ${s.perSecond} | ${fmt(row.p50Ratio)}× | ${fmt(row.throughputRatio)} | ${d.errors + s.errors} |`,
+    );
+  }
+  const ceiling = report.engineCeiling;
+  lines.push('', `### Engine ceiling: ${ceiling.activities} no-op activities per workflow, c=${ceiling.concurrency}`, '');
+  lines.push('| workflow | p50 ms | p99 ms | per second |', '|---|---|---|---|');
+  lines.push(`| no-op chain | ${ceiling.noop.p50Ms} | ${ceiling.noop.p99Ms} | ${ceiling.noop.perSecond} |`);
+  if (ceiling.provisioning) {
+    lines.push(`| provisioning (0 ms carrier) | ${ceiling.provisioning.p50Ms} | ${ceiling.provisioning.p99Ms} | ${ceiling.provisioning.perSecond} |`);
+  }
+  lines.push('', `Provisioning throughput / ceiling: **${fmt(ceiling.fraction)}**`);
+  lines.push('', `### Read path (autocannon, ${report.readPath[0]?.connections ?? '?'} connections)`, '');
+  lines.push('| endpoint | service req/s | service p50 / p99 ms | bare express req/s | bare p50 / p99 ms | throughput ratio | p99 ratio |');
+  lines.push('|---|---|---|---|---|---|---|');
+  for (const row of report.readPath) {
+    lines.push(
+      `| ${row.endpoint} | ${row.service.perSecond} | ${row.service.p50Ms} / ${row.service.p99Ms} | ${row.bare.perSecond} | ${row.bare.p50Ms} / ${row.bare.p99Ms} | ${fmt(row.throughputRatio)} | ${fmt(row.p99Ratio)}× |`,
+    );
+  }
+  const memory = report.memory;
+  lines.push('', '### Memory (RSS, MB)', '', '| process | peak during throughput run | peak over all provisioning runs | lifetime VmHWM |', '|---|---|---|---|');
+  for (const name of ['api', 'worker']) {
+    lines.push(`| ${name} | ${fmt(memory.throughputPeakMb[name])} | ${fmt(memory.peakMb[name])} | ${fmt(memory.lifetimeHwmMb[name])} |`);
+  }
+  lines.push('', '### Targets', '', '| target | goal | this run | met |', '|---|---|---|---|');
+  for (const each of report.targets) lines.push(`| ${each.name} | ${each.goal} | ${fmt(each.value)} | ${each.met ? 'yes' : 'no'} |`);
+  return lines.join('\n');
+}
+
+/** Key figures of an earlier report beside this one's. */
+export function renderComparison(before: BenchReport, after: BenchReport): string {
+  const lines = ['### Before / after', '', '| figure | before | after |', '|---|---|---|'];
+  for (const row of after.provisioning) {
+    const old = at(before.provisioning, row.latencyMs, row.concurrency);
+    const key = `${row.latencyMs} ms c=${row.concurrency}`;
+    lines.push(`| provisioning p50 ms (ratio), ${key} | ${fmt(old?.service.p50Ms)} (${fmt(old?.p50Ratio)}×) | ${row.service.p50Ms} (${fmt(row.p50Ratio)}×) |`);
+    lines.push(`| provisioning /s (vs direct), ${key} | ${fmt(old?.service.perSecond)} (${fmt(old?.throughputRatio)}) | ${row.service.perSecond} (${fmt(row.throughputRatio)}) |`);
+  }
+  lines.push(`| engine ceiling /s | ${fmt(before.engineCeiling.noop.perSecond)} | ${fmt(after.engineCeiling.noop.perSecond)} |`);
+  lines.push(`| throughput / ceiling | ${fmt(before.engineCeiling.fraction)} | ${fmt(after.engineCeiling.fraction)} |`);
+  for (const row of after.readPath) {
+    const old = before.readPath.find((each) => each.endpoint === row.endpoint);
+    lines.push(`| ${row.endpoint} req/s (vs bare) | ${fmt(old?.service.perSecond)} (${fmt(old?.throughputRatio)}) | ${row.service.perSecond} (${fmt(row.throughputRatio)}) |`);
+    lines.push(`| ${row.endpoint} p99 ms | ${fmt(old?.service.p99Ms)} | ${row.service.p99Ms} |`);
+  }
+  for (const name of ['api', 'worker']) {
+    lines.push(`| ${name} peak RSS MB | ${fmt(before.memory.throughputPeakMb[name])} | ${fmt(after.memory.throughputPeakMb[name])} |`);
+  }
+  return lines.join('\n');
+}
+

@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { createActivities } from '../../activities/create-activities.js';
+import type { Carrier } from '../../carrier/carrier.js';
+import { carrierErrorTypes } from '../../carrier/errors.js';
+import type { Database } from '../../db/schema.js';
+import { workflowIds } from '../../domain/workflow-contract.js';
+import type { Slot } from '../seed.js';
+
+const maxCandidates = 3;
+
+/**
+ * The baseline: provisioning's happy path with no Temporal in between. The very activity functions the
+ * worker runs (so the same repository calls, transaction and org lock, and the same carrier calls through
+ * `createTelnyxCarrier`), called in the workflow's order in this process.
+ */
+export function createDirectProvisioner(deps: { db: Kysely<Database>; carrier: Carrier; orgNumberLimit: number; connectionId: string }) {
+  const activities = createActivities({
+    db: deps.db,
+    carrier: deps.carrier,
+    config: { ORG_NUMBER_LIMIT: deps.orgNumberLimit, TELNYX_CONNECTION_ID: deps.connectionId },
+  });
+
+  return async function provisionDirectly(slot: Slot): Promise<void> {
+    const workflowId = workflowIds.provision(slot.organizationId, randomUUID());
+    const phoneNumberId = randomUUID();
+    await activities.reserveNumber({
+      workflowId,
+      organizationId: slot.organizationId,
+      phoneNumberId,
+      agentHandle: slot.agentHandle,
+      type: 'local',
+      state: slot.state,
+      callSettings: { incomingCallAction: 'auto_reject', clientWebsocketUrl: null, incomingCallWebhookUrl: null },
+      orderDeadlineMs: 60_000,
+    });
+    const candidates = await activities.searchNumbers({ type: 'local', state: slot.state, limit: maxCandidates + 2 });
+    let placed;
+    for (const candidate of candidates.slice(0, maxCandidates)) {
+      try {
+        placed = await activities.placeOrder({ phoneNumber: candidate.phoneNumber, customerReference: workflowId });
+        break;
+      } catch (error) {
+        if ((error as { type?: string }).type !== carrierErrorTypes.numberTaken) throw error;
+      }
+    }
+    if (!placed) throw new Error('every candidate was taken');
+    await activities.recordProvisioningStep({ phoneNumberId, workflowId, step: 'awaiting_completion', number: placed.phoneNumber, carrierOrderId: placed.id });
+    // The bench's sandbox completes orders instantly, so the workflow polls nothing either.
+    if (placed.status !== 'success') throw new Error(`order ${placed.id} is ${placed.status}; the bench expects instant orders`);
+    await activities.recordProvisioningStep({ phoneNumberId, workflowId, step: 'configuring' });
+    const { carrierNumberId } = await activities.configureNumber({ phoneNumber: placed.phoneNumber, organizationId: slot.organizationId });
+    await activities.registerNumber({ phoneNumberId, workflowId, number: placed.phoneNumber, carrierOrderId: placed.id, carrierNumberId });
+  };
+}

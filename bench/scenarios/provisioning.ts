@@ -1,0 +1,112 @@
+import { createTelnyxCarrier } from '../../carrier/telnyx-carrier.js';
+import { createDatabase } from '../../db/connect.js';
+import { runClosedLoop } from '../load.js';
+import { memoryOf, sampleRss } from '../processes.js';
+import { seedSlots, type Slot } from '../seed.js';
+import type { BenchSettings } from '../settings.js';
+import type { BenchStack } from '../stack.js';
+import { ratio, type RunStats } from '../stats.js';
+import { createDirectProvisioner } from './direct-provision.js';
+
+export interface ProvisioningRow {
+  latencyMs: number;
+  concurrency: number;
+  direct: RunStats;
+  service: RunStats & { firstError?: string };
+  /** service p50 / direct p50 (the target: at most 1.3 at 50 ms). */
+  p50Ratio: number | null;
+  /** service throughput / direct throughput. */
+  throughputRatio: number | null;
+}
+
+export interface MemoryFigures {
+  /** Peak RSS (MB) sampled every 200 ms during the highest-concurrency service runs. */
+  throughputPeakMb: Record<string, number>;
+  /** Peak RSS (MB) over every service run. */
+  peakMb: Record<string, number>;
+  /** VmHWM at the end: the lifetime high-water mark, including start-up (the worker bundles its workflows then). */
+  lifetimeHwmMb: Record<string, number>;
+}
+
+/** POST /numbers → 201, as a client sees it. */
+async function provisionThroughApi(apiUrl: string, slot: Slot): Promise<void> {
+  const response = await fetch(`${apiUrl}/numbers`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': slot.apiKey },
+    body: JSON.stringify({ agent_handle: slot.agentHandle, type: 'local', state: slot.state }),
+  });
+  const text = await response.text();
+  if (response.status !== 201) throw new Error(`POST /numbers answered ${response.status}: ${text.slice(0, 200)}`);
+}
+
+/**
+ * For each carrier latency and concurrency: a fresh sandbox, then the direct baseline and the service
+ * (API → Temporal → worker) over the same number of seeded slots, one after the other.
+ */
+export async function runProvisioning(stack: BenchStack, settings: BenchSettings, log: (line: string) => void) {
+  const carrier = createTelnyxCarrier({ apiKey: 'bench', baseURL: `${stack.sandboxUrl}/v2` });
+  // The baseline gets a pool of the worker's size (the pg default the worker's createDatabase uses).
+  const directDb = createDatabase({ databaseUrl: stack.databaseUrl, dataDir: stack.logDir, poolSize: Number(stack.childEnv.DATABASE_POOL_SIZE ?? 10) });
+  const direct = createDirectProvisioner({ db: directDb, carrier, orgNumberLimit: 1_000_000, connectionId: 'sandbox-connection' });
+  const rows: ProvisioningRow[] = [];
+  const measured = [{ name: 'api', pid: stack.api.pid }, { name: 'worker', pid: stack.worker.pid }];
+  const overall = sampleRss(measured);
+  const throughputPeakMb: Record<string, number> = {};
+  const maxConcurrency = Math.max(...settings.concurrencies);
+  let run = 0;
+  try {
+    for (const latencyMs of settings.latenciesMs) {
+      for (const concurrency of settings.concurrencies) {
+        run += 1;
+        await stack.restartSandbox(run * 100_000, latencyMs);
+        const seconds = concurrency === 1 ? settings.runSeconds * 1.5 : settings.runSeconds;
+        const max = settings.maxRequestsPerRun;
+        const warmup = Math.max(2, concurrency);
+        const directSlots = await seedSlots(stack.db, max + warmup, concurrency, `direct-${run}`);
+        const serviceSlots = await seedSlots(stack.db, max + warmup, concurrency, `service-${run}`);
+        for (let i = 0; i < warmup; i += 1) {
+          await Promise.all([direct(directSlots[max + i]!), provisionThroughApi(stack.apiUrl, serviceSlots[max + i]!)]);
+        }
+
+        const directStats = await runClosedLoop({
+          concurrency,
+          durationMs: seconds * 1000,
+          maxRequests: max,
+          request: (_worker, n) => direct(directSlots[n]!),
+        });
+        const sampler = concurrency === maxConcurrency ? sampleRss(measured) : undefined;
+        const serviceStats = await runClosedLoop({
+          concurrency,
+          durationMs: seconds * 1000,
+          maxRequests: max,
+          request: (_worker, n) => provisionThroughApi(stack.apiUrl, serviceSlots[n]!),
+        });
+        if (sampler) {
+          for (const [name, mb] of Object.entries(sampler.stop())) throughputPeakMb[name] = Math.max(throughputPeakMb[name] ?? 0, mb);
+        }
+        const row: ProvisioningRow = {
+          latencyMs,
+          concurrency,
+          direct: directStats,
+          service: serviceStats,
+          p50Ratio: ratio(serviceStats.p50Ms, directStats.p50Ms),
+          throughputRatio: ratio(serviceStats.perSecond, directStats.perSecond),
+        };
+        rows.push(row);
+        log(
+          `provisioning ${latencyMs} ms c=${concurrency}: direct p50 ${directStats.p50Ms} ms ${directStats.perSecond}/s, ` +
+            `service p50 ${serviceStats.p50Ms} ms ${serviceStats.perSecond}/s (errors ${serviceStats.errors}${serviceStats.firstError ? `: ${serviceStats.firstError}` : ''})`,
+        );
+      }
+    }
+  } finally {
+    await directDb.destroy();
+  }
+  const peakMb = overall.stop();
+  const lifetimeHwmMb: Record<string, number> = {};
+  for (const { name, pid } of measured) {
+    lifetimeHwmMb[name] = memoryOf(pid)?.hwmMb ?? 0;
+  }
+  const memory: MemoryFigures = { throughputPeakMb, peakMb, lifetimeHwmMb };
+  return { rows, memory };
+}

@@ -1,0 +1,19 @@
+/** How long and how hard each scenario runs; `--quick` is the smoke-test size. */
+export interface BenchSettings {
+  quick: boolean;
+  latenciesMs: number[];
+  concurrencies: number[];
+  /** Seconds per measured provisioning run (the concurrency-1 runs get 1.5 times as long). */
+  runSeconds: number;
+  /** Cap on provisionings per run, so seeded identities and sandbox inventory always suffice. */
+  maxRequestsPerRun: number;
+  readSeconds: number;
+  readConnections: number;
+  logLevel: string;
+}
+
+export function benchSettings(quick: boolean, logLevel = 'info'): BenchSettings {
+  return quick
+    ? { quick, latenciesMs: [0, 50], concurrencies: [1, 8], runSeconds: 1.5, maxRequestsPerRun: 300, readSeconds: 1, readConnections: 8, logLevel }
+    : { quick, latenciesMs: [0, 50], concurrencies: [1, 8, 32], runSeconds: 8, maxRequestsPerRun: 1500, readSeconds: 5, readConnections: 16, logLevel };
+}

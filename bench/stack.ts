@@ -1,0 +1,139 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql, type Kysely } from 'kysely';
+import { createDatabase } from '../db/connect.js';
+import { migrateToLatest } from '../db/migrator.js';
+import type { Database } from '../db/schema.js';
+import { startDevServer, type DevServer } from '../temporal/dev-server.js';
+import { freePort } from '../test/support/free-port.js';
+import { spawnTsx, type ChildHandle } from './processes.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const serverUrl = new URL(process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test');
+export const provisionTaskQueue = 'bench-provision';
+
+export interface StackOptions {
+  logLevel: string;
+  /** Extra environment for the API and worker (tuning keys); the caller's own environment passes through too. */
+  env?: Record<string, string>;
+}
+
+export interface BenchStack {
+  db: Kysely<Database>;
+  databaseUrl: string;
+  temporalAddress: string;
+  apiUrl: string;
+  sandboxUrl: string;
+  /** The processes whose memory is measured. */
+  api: ChildHandle;
+  worker: ChildHandle;
+  childEnv: NodeJS.ProcessEnv;
+  logDir: string;
+  /** A fresh sandbox on the same port, selling from `numberOffset` (its sold list stays short). */
+  restartSandbox(numberOffset: number, latencyMs: number): Promise<void>;
+  spawn(name: string, file: string, args?: string[]): ChildHandle;
+  stop(): Promise<void>;
+}
+
+async function withServerDb<T>(work: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+  const db = createDatabase({ databaseUrl: serverUrl.href, dataDir: '.data', poolSize: 1 });
+  try {
+    return await work(db);
+  } finally {
+    await db.destroy();
+  }
+}
+
+async function waitForHttp(url: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const ok = await fetch(url).then((response) => response.ok, () => false);
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+}
+
+/**
+ * Everything on loopback: a fresh migrated database (dropped at stop), an in-memory Temporal dev
+ * server, the sandbox, and the API and worker as child processes started by their own `main` files.
+ */
+export async function startBenchStack(options: StackOptions): Promise<BenchStack> {
+  const logDir = mkdtempSync(join(tmpdir(), 'bench-'));
+  const closers: (() => Promise<unknown>)[] = [];
+  const stop = async () => {
+    for (const close of closers.reverse()) await close().catch((error: unknown) => console.error('bench: while stopping:', error));
+  };
+  try {
+    const databaseName = `bench_${process.pid}_${Date.now()}`;
+    await withServerDb((db) => sql`create database ${sql.id(databaseName)}`.execute(db));
+    closers.push(() => withServerDb((db) => sql`drop database if exists ${sql.id(databaseName)} with (force)`.execute(db)));
+    const url = new URL(serverUrl);
+    url.pathname = `/${databaseName}`;
+    const databaseUrl = url.href;
+    const db = createDatabase({ databaseUrl, dataDir: logDir, poolSize: 10 });
+    closers.push(() => db.destroy());
+    await migrateToLatest(db);
+
+    const devServer: DevServer = await startDevServer({ port: await freePort(), uiPort: null, namespace: 'default', dbFile: null });
+    closers.push(() => devServer.stop());
+
+    const sandboxPort = await freePort();
+    const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
+    const apiPort = await freePort();
+    const childEnv: NodeJS.ProcessEnv = {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      DATA_DIR: logDir,
+      TEMPORAL_ADDRESS: devServer.address,
+      TEMPORAL_NAMESPACE: 'default',
+      TEMPORAL_TASK_QUEUE: provisionTaskQueue,
+      TELNYX_API_KEY: '',
+      TELNYX_BASE_URL: `${sandboxUrl}/v2`,
+      PORT: String(apiPort),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: options.logLevel,
+      ORG_NUMBER_LIMIT: '1000000',
+      API_RATE_LIMIT_PER_MINUTE: '100000000',
+      PROVISION_WAIT_MS: '60000',
+      RECONCILE_ENABLED: 'false',
+      WORKER_METRICS_ADDRESS: '',
+      ...options.env,
+    };
+    const spawn = (name: string, file: string, args: string[] = []) =>
+      spawnTsx(name, join(root, file), { env: childEnv, logDir, args });
+
+    let sandbox: ChildHandle | undefined;
+    let sandboxRuns = 0;
+    const restartSandbox = async (numberOffset: number, latencyMs: number) => {
+      await sandbox?.stop();
+      sandbox = spawn(`sandbox-${sandboxRuns++}`, 'bench/sandbox-child.ts', [String(sandboxPort), String(numberOffset)]);
+      await sandbox.waitForLine(/"ready":true/);
+      // Webhooks off: the happy path with instant orders needs none, and the baseline has no receiver.
+      const response = await fetch(`${sandboxUrl}/_sandbox/config`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ latency_ms: latencyMs, webhook_url: null, inventory: { toll_free: 0, local: { default: 5000 } } }),
+      });
+      if (!response.ok) throw new Error(`sandbox config failed: ${response.status} ${await response.text()}`);
+    };
+    closers.push(async () => sandbox?.stop());
+    await restartSandbox(0, 0);
+
+    const worker = spawn('worker', 'worker/main.ts');
+    closers.push(() => worker.stop());
+    const api = spawn('api', 'api/main.ts');
+    closers.push(() => api.stop());
+    const apiUrl = `http://127.0.0.1:${apiPort}`;
+    await waitForHttp(`${apiUrl}/healthz`);
+    // With a quieter log level the worker prints nothing: the warm-up proves it polls instead.
+    if (['info', 'debug', 'trace'].includes(options.logLevel)) await worker.waitForLine(/worker running/, 180_000);
+
+    return { db, databaseUrl, temporalAddress: devServer.address, apiUrl, sandboxUrl, api, worker, childEnv, logDir, restartSandbox, spawn, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
