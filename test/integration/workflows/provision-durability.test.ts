@@ -45,6 +45,8 @@ async function spawnWorker(taskQueue: string): Promise<ChildProcess> {
       TEMPORAL_TASK_QUEUE: taskQueue,
       TELNYX_BASE_URL: harness.sandboxBaseURL,
       LOG_LEVEL: 'info',
+      // The dev server is shared by the whole run: no unscoped sweep schedule on it.
+      RECONCILE_ENABLED: 'false',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
