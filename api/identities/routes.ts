@@ -34,7 +34,10 @@ export function identityRoutes(deps: IdentityRoutesDeps): Router {
     const organizationId = organizationOf(res);
     const body = parseOrThrow(createIdentityBodySchema, req.body);
     const identity = await insertIdentity(db, organizationId, stripAt(body.agent_handle));
-    if (!identity) throw new ApiError('identity_exists', `An agent identity "${stripAt(body.agent_handle)}" already exists`);
+    if (!identity) {
+      // "handle" + "already": the Inkbox SDKs then raise their typed HandleUnavailableError.
+      throw new ApiError('identity_exists', `An agent identity with the handle "${stripAt(body.agent_handle)}" already exists`);
+    }
     res.status(201).json(presentIdentity(identity));
   });
 

@@ -91,6 +91,12 @@ def run(out: dict[str, Any], base_url: str, api_key: str, prefix: str) -> None:
     except InkboxAPIError as err:
         out["duplicate_identity_error"] = api_error(err)
 
+    # The SDK's default provision() sends {"agent_handle", "type": "local"} (no state): a local number
+    # in any state. Released again at once, so the identity is free for the next step.
+    default = client.phone_numbers.provision(agent_handle=local_handle)
+    out["default_provision"] = number_fields(wait_until_settled(client, str(default.id)))
+    client.phone_numbers.release(str(default.id))
+
     # Provision: the SDK always sends `type` (its default is "local"); a local number with a state.
     provisioned = client.phone_numbers.provision(agent_handle=local_handle, type="local", state="ny")
     out["provision_response"] = number_fields(provisioned)

@@ -56,8 +56,22 @@ describe('the official Inkbox Python SDK (inkbox 0.7.x)', () => {
     expect(summary.identities_listed).toEqual(['preexisting', 'py-local', 'py-tollfree']);
   });
 
-  test('when it creates a handle twice, then the SDK raises a 409 whose detail is our sentence', () => {
-    expect(summary.duplicate_identity_error).toMatchObject({ status_code: 409, detail: expect.stringContaining('py-local') });
+  test('when it creates a handle twice, then the SDK raises its typed HandleUnavailableError (409) with our sentence', () => {
+    expect(summary.duplicate_identity_error).toMatchObject({
+      class: 'HandleUnavailableError',
+      status_code: 409,
+      detail: expect.stringContaining('py-local'),
+    });
+  });
+
+  // Known gap (not asserted): its `state` stays null, as the row keeps only the requested state.
+  test('when it provisions with the SDK defaults (type "local", no state), then a local number becomes active', () => {
+    expect(summary.default_provision).toMatchObject({
+      type: 'local',
+      status: 'active',
+      number: expect.stringMatching(e164),
+      agent_identity_id: summary.identity_created.id,
+    });
   });
 
   test('when it provisions a local number with a state, then the number becomes active in that state, linked to the identity', () => {
