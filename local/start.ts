@@ -24,7 +24,7 @@ const dataDir = resolve(config.DATA_DIR);
 const shutdown = onShutdown([], { onError: (error) => logger.warn({ err: error }, 'error while stopping') });
 
 async function start() {
-  installTemporalRuntime({ logger, metricsAddress: config.WORKER_METRICS_ADDRESS });
+  const { metricsAddress } = installTemporalRuntime({ logger, metricsAddress: config.WORKER_METRICS_ADDRESS });
   const db = createDatabase({ databaseUrl: config.DATABASE_URL, dataDir });
   shutdown.add(() => db.destroy());
   await migrateToLatest(db);
@@ -83,7 +83,7 @@ async function start() {
 
   const credentials = await ensureLocalCredentials(db, dataDir);
   logger.info(
-    { apiUrl: api.url, temporalAddress, temporalUiUrl, carrierBaseURL: carrierConfig.baseURL, workerMetrics: config.WORKER_METRICS_ADDRESS ?? null },
+    { apiUrl: api.url, temporalAddress, temporalUiUrl, carrierBaseURL: carrierConfig.baseURL, workerMetricsUrl: metricsAddress ? `http://${metricsAddress}/metrics` : null },
     'local stack up',
   );
   // The banner is for the person at the terminal (it names the local key); the JSON line above is for machines.
@@ -95,6 +95,7 @@ async function start() {
       `  API key:      ${credentials.apiKey}`,
       `  API docs:     ${api.url}/docs`,
       `  Temporal UI:  ${temporalUiUrl ?? `(external cluster at ${temporalAddress})`}`,
+      `  Metrics:      ${api.url}/metrics (API)${metricsAddress ? `, http://${metricsAddress}/metrics (worker)` : ''}`,
       `  Carrier:      ${config.TELNYX_API_KEY ? carrierConfig.baseURL : `Telnyx sandbox at ${carrierConfig.baseURL}`}`,
       `  Database:     ${config.DATABASE_URL ? 'PostgreSQL from DATABASE_URL' : `embedded PostgreSQL in ${join(dataDir, 'pglite')}`}`,
       '',

@@ -16,9 +16,9 @@ const logger = pino({ level: config.LOG_LEVEL });
 const shutdown = onShutdown([], { onError: (error) => logger.error({ err: error }, 'error while shutting down') });
 
 try {
-  installTemporalRuntime({ logger, metricsAddress: config.WORKER_METRICS_ADDRESS });
-  if (config.WORKER_METRICS_ADDRESS) logger.info({ address: config.WORKER_METRICS_ADDRESS }, 'worker metrics on /metrics');
-  const db = createDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  const { metricsAddress } = installTemporalRuntime({ logger, metricsAddress: config.WORKER_METRICS_ADDRESS });
+  if (metricsAddress) logger.info({ metricsUrl: `http://${metricsAddress}/metrics` }, 'worker metrics served');
+  const db = createDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE });
   shutdown.add(() => db.destroy());
   const carrier = createTelnyxCarrier({ apiKey: config.TELNYX_API_KEY ?? 'sandbox', baseURL: config.TELNYX_BASE_URL });
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });

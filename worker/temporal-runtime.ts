@@ -38,13 +38,25 @@ export interface TemporalRuntimeOptions {
  * warnings) go to `logger`; the worker's metrics are served for Prometheus at `metricsAddress`.
  * Call once per process, before any NativeConnection or Worker exists. The SDK's default shutdown
  * signals stay: `runWorker` tolerates the SDK draining the worker on SIGINT/SIGTERM.
+ *
+ * A metrics address that cannot be bound (say, taken by another worker on the host) is logged as an
+ * error and the runtime runs without metrics: a worker that will not work for want of a metrics
+ * port is the worse outage.
  */
-export function installTemporalRuntime({ logger, metricsAddress }: TemporalRuntimeOptions): Runtime {
-  return Runtime.install({
-    logger: temporalLogger(logger),
-    telemetryOptions: {
-      logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} },
-      ...(metricsAddress ? { metrics: { prometheus: { bindAddress: metricsAddress } } } : {}),
-    },
-  });
+export function installTemporalRuntime({ logger, metricsAddress }: TemporalRuntimeOptions): { runtime: Runtime; metricsAddress: string | undefined } {
+  const install = (address: string | undefined) =>
+    Runtime.install({
+      logger: temporalLogger(logger),
+      telemetryOptions: {
+        logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} },
+        ...(address ? { metrics: { prometheus: { bindAddress: address } } } : {}),
+      },
+    });
+  if (!metricsAddress) return { runtime: install(undefined), metricsAddress: undefined };
+  try {
+    return { runtime: install(metricsAddress), metricsAddress };
+  } catch (error) {
+    logger.error({ err: error, metricsAddress }, 'worker metrics cannot be served; running without them');
+    return { runtime: install(undefined), metricsAddress: undefined };
+  }
 }

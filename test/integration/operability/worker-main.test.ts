@@ -1,0 +1,87 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type Server } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { freePort } from '../../support/free-port.js';
+import { parsePrometheusText } from '../../support/prometheus-text.js';
+import { waitFor } from '../../support/workflow-harness.js';
+
+type LogLine = Record<string, unknown> & { msg?: string };
+
+const children: ChildProcess[] = [];
+const servers: Server[] = [];
+
+afterAll(async () => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  await Promise.all(servers.map((server) => new Promise((done) => server.close(done))));
+});
+
+/** `npm run worker` on its own task queue; resolves once it logs that it runs, with every stdout line parsed. */
+async function startWorkerMain(metricsAddress: string) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
+    cwd: new URL('../../..', import.meta.url).pathname,
+    env: {
+      ...process.env,
+      DATABASE_URL: inject('databaseUrl'),
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TEMPORAL_TASK_QUEUE: `worker-main-${randomUUID()}`,
+      WORKER_METRICS_ADDRESS: metricsAddress,
+      LOG_LEVEL: 'info',
+      // The dev server is shared by the whole run: no unscoped sweep schedule on it.
+      RECONCILE_ENABLED: 'false',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (stdout.includes('"worker running"')) resolve();
+    });
+    void exited.then((code) => reject(new Error(`worker exited with ${code}: ${stdout}${stderr}`)));
+  });
+  const lines = () => stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as LogLine);
+  return { child, lines, exited, stderr: () => stderr };
+}
+
+describe('npm run worker: logs and metrics', () => {
+  it('when the worker runs, then it logs JSON only, serves temporal_ metrics on WORKER_METRICS_ADDRESS, and exits 0 on SIGINT', async () => {
+    const address = `127.0.0.1:${await freePort()}`;
+
+    const worker = await startWorkerMain(address);
+
+    expect(worker.lines().find((line) => line.msg === 'worker metrics served')).toMatchObject({ metricsUrl: `http://${address}/metrics` });
+    const samples = await waitFor(async () => {
+      const response = await fetch(`http://${address}/metrics`);
+      const parsed = parsePrometheusText(await response.text());
+      return response.status === 200 && parsed.some((sample) => sample.name.startsWith('temporal_')) ? parsed : undefined;
+    }, 'temporal_ metrics from the worker');
+    expect(samples.every((sample) => sample.name.startsWith('temporal_'))).toBe(true);
+
+    worker.child.kill('SIGINT');
+    expect(await worker.exited).toBe(0);
+    expect(worker.stderr()).toBe('');
+    expect(worker.lines().length).toBeGreaterThan(2);
+  });
+
+  it('when the metrics address is taken, then the worker still runs and logs an error naming the address', async () => {
+    const port = await freePort();
+    const blocker = createServer().listen(port, '127.0.0.1');
+    servers.push(blocker);
+    await new Promise((resolve) => blocker.once('listening', resolve));
+
+    const worker = await startWorkerMain(`127.0.0.1:${port}`);
+
+    expect(worker.lines().find((line) => line.level === 50)).toMatchObject({
+      metricsAddress: `127.0.0.1:${port}`,
+      msg: 'worker metrics cannot be served; running without them',
+    });
+    expect(worker.lines().some((line) => line.msg === 'worker metrics served')).toBe(false);
+    worker.child.kill('SIGINT');
+    expect(await worker.exited).toBe(0);
+  });
+});
