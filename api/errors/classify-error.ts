@@ -1,4 +1,4 @@
-import { ApiError } from './api-error.js';
+import { ApiError, notFound } from './api-error.js';
 import { unavailableRetryAfterSeconds } from './error-table.js';
 
 const grpcUnavailable = 14;
@@ -39,6 +39,8 @@ const bodyParserErrors: Record<string, () => ApiError> = {
 /** Turns anything thrown into an ApiError, or undefined when it is unexpected (a 500). */
 export function classifyError(error: unknown): ApiError | undefined {
   if (error instanceof ApiError) return error;
+  // The router could not percent-decode a path segment (`%zz`): no resource has such a name.
+  if (error instanceof URIError) return notFound();
   const parserType = (error as { type?: unknown } | null)?.type;
   if (typeof parserType === 'string' && parserType in bodyParserErrors) return bodyParserErrors[parserType]!();
   if (isUnavailableError(error)) {

@@ -1,0 +1,257 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createCallbackUrlGuard } from '../../../../api/security/callback-url-guard.js';
+import { startApiHarness, type ApiHarness } from '../../../support/api-harness.js';
+import {
+  anyAuthHeaders,
+  anyContentType,
+  anyIdempotencyKey,
+  anyJsonText,
+  anyPathSegment,
+  anyQuery,
+  expectDocumentedAnswer,
+  fuzzParameters,
+  rawRequest,
+} from '../../../support/fuzz.js';
+import { createTestResolver } from '../../../support/test-resolver.js';
+
+let h: ApiHarness;
+/** An organization without identities: no POST of it can get past validation to the carrier. */
+let hollow: Awaited<ReturnType<ApiHarness['newOrganization']>>;
+/** An organization holding one active number (inserted, so it never touched the carrier). */
+let holder: Awaited<ReturnType<ApiHarness['newOrganization']>>;
+let numberId: string;
+
+const resolveHost = createTestResolver();
+const guard = createCallbackUrlGuard({ allowPrivate: false, resolveHost });
+
+beforeAll(async () => {
+  h = await startApiHarness({ config: { API_RATE_LIMIT_PER_MINUTE: '1000000' }, resolveHost });
+  hollow = await h.newOrganization(['placeholder']);
+  await h.db.deleteFrom('identities').where('organization_id', '=', hollow.organizationId).execute();
+  holder = await h.newOrganization(['agent']);
+  numberId = crypto.randomUUID();
+  await h.db
+    .insertInto('phone_numbers')
+    .values({
+      id: numberId,
+      organization_id: holder.organizationId,
+      agent_identity_id: holder.identityId,
+      number: '+18005550199',
+      type: 'toll_free',
+      status: 'active',
+      incoming_call_action: 'auto_reject',
+      client_websocket_url: null,
+      incoming_call_webhook_url: null,
+      workflow_id: `fuzz/${numberId}`,
+    })
+    .execute();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const carrierRequests = async () => (await h.control.requests()).filter((request) => request.path.startsWith('/v2/')).length;
+
+/** A host that is public, internal, unresolvable or malformed. */
+const anyHost = fc.oneof(
+  fc.constantFrom('agent.example.com', 'localhost', '127.0.0.1', '[::1]', '169.254.169.254', 'metadata.google.internal', '10.0.0.1', '[::ffff:10.0.0.1]'),
+  fc.ipV4(),
+  fc.ipV6().map((address) => `[${address}]`),
+  fc.domain(),
+);
+const anyUrl = fc.oneof(
+  fc.tuple(fc.constantFrom('wss', 'https', 'ws', 'http', 'ftp', 'javascript'), anyHost, fc.webPath()).map(([scheme, host, path]) => `${scheme}://${host}${path}`),
+  fc.webUrl({ validSchemes: ['https', 'wss'], withQueryParameters: true, withFragments: true }),
+  fc.string({ maxLength: 60 }),
+  fc.integer({ min: 2040, max: 2100 }).map((length) => `https://agent.example.com/${'p'.repeat(length)}`),
+);
+const anything = fc.oneof(fc.jsonValue({ maxDepth: 1 }), fc.constant(null));
+
+/** Bodies close to a valid provision request, so validation is exercised field by field. */
+const nearlyValidProvision = fc
+  .record(
+    {
+      agent_handle: fc.oneof(fc.constantFrom('agent', '@agent', 'placeholder', '@', '@@a', ''), fc.stringMatching(/^@?[A-Za-z0-9._-]{1,70}$/), anything),
+      type: fc.oneof(fc.constantFrom('toll_free', 'local', 'mobile', 'TOLL_FREE'), anything),
+      state: fc.oneof(fc.constantFrom('NY', 'ny', 'DC', 'XX', 'N', 'NYC'), anything),
+      incoming_call_action: fc.oneof(fc.constantFrom('auto_accept', 'auto_reject', 'webhook', 'ring'), anything),
+      client_websocket_url: fc.oneof(anyUrl, anything),
+      incoming_call_webhook_url: fc.oneof(anyUrl, anything),
+    },
+    { requiredKeys: [] },
+  )
+  .chain((body) => fc.option(fc.dictionary(fc.string({ maxLength: 12 }), anything, { maxKeys: 2 }), { nil: undefined }).map((extra) => ({ ...extra, ...body })))
+  .map((body) => JSON.stringify(body));
+
+const anyProvisionBody = fc.oneof(
+  { weight: 3, arbitrary: nearlyValidProvision },
+  { weight: 2, arbitrary: anyJsonText },
+  { weight: 1, arbitrary: fc.string({ maxLength: 200 }) },
+  { weight: 1, arbitrary: fc.uint8Array({ maxLength: 100 }).map((bytes) => Buffer.from(bytes).toString('latin1')) },
+  { weight: 1, arbitrary: fc.integer({ min: 16 * 1024 - 20, max: 20 * 1024 }).map((size) => JSON.stringify({ agent_handle: 'a', pad: 'x'.repeat(size) })) },
+);
+
+describe('fuzz: POST /numbers', () => {
+  test('when any body, content type, Idempotency-Key and Prefer arrive, then a documented 4xx, no row, no key and no carrier request', async () => {
+    const before = await h.footprint(hollow.organizationId);
+    await fc.assert(
+      fc.asyncProperty(
+        anyProvisionBody,
+        anyContentType,
+        anyIdempotencyKey,
+        fc.constantFrom(undefined, 'respond-async', 'respond-async, wait=5', 'return=minimal'),
+        fc.constantFrom('/numbers', '/numbers/', '/api/v1/phone/numbers', '/api/v1/phone/numbers/'),
+        async (body, contentType, idempotencyKey, prefer, path) => {
+          const headers: Record<string, string> = { 'x-api-key': hollow.apiKey };
+          if (contentType) headers['content-type'] = contentType;
+          if (idempotencyKey !== undefined) headers['idempotency-key'] = idempotencyKey;
+          if (prefer) headers.prefer = prefer;
+
+          const response = await rawRequest(h.url, 'POST', path, headers, body);
+
+          expectDocumentedAnswer(response, [400, 404, 413, 415, 422]);
+          if (response.status === 404) expect(JSON.parse(response.text).error).toBe('identity_not_found');
+        },
+      ),
+      fuzzParameters(300),
+    );
+    expect(await h.footprint(hollow.organizationId)).toEqual(before);
+  });
+});
+
+describe('fuzz: PATCH /numbers/{id}', () => {
+  test('when any body arrives, then a documented answer; a refusal changes nothing, and whatever is stored passes the SSRF guard', async () => {
+    const carrierBefore = await carrierRequests();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          { weight: 3, arbitrary: nearlyValidProvision.map((text) => JSON.stringify(patchFieldsOf(JSON.parse(text) as Record<string, unknown>))) },
+          { weight: 1, arbitrary: anyJsonText },
+        ),
+        anyContentType,
+        async (body, contentType) => {
+          const before = await h.db.selectFrom('phone_numbers').selectAll().where('id', '=', numberId).executeTakeFirstOrThrow();
+
+          const response = await rawRequest(h.url, 'PATCH', `/numbers/${numberId}`, { 'x-api-key': holder.apiKey, 'content-type': contentType }, body);
+
+          expectDocumentedAnswer(response, [200, 400, 413, 415, 422]);
+          const after = await h.db.selectFrom('phone_numbers').selectAll().where('id', '=', numberId).executeTakeFirstOrThrow();
+          if (response.status !== 200) expect(after).toEqual(before);
+          for (const url of [after.client_websocket_url, after.incoming_call_webhook_url]) {
+            if (url) expect(await guard(url)).toBeUndefined();
+          }
+        },
+      ),
+      fuzzParameters(200),
+    );
+    expect(await carrierRequests()).toBe(carrierBefore);
+  });
+});
+
+/** The PATCH-able subset of a provision-shaped body. */
+function patchFieldsOf(body: Record<string, unknown>) {
+  const { incoming_call_action, client_websocket_url, incoming_call_webhook_url, type } = body;
+  return Object.fromEntries(
+    Object.entries({ incoming_call_action, client_websocket_url, incoming_call_webhook_url, type }).filter(([, value]) => value !== undefined),
+  );
+}
+
+describe('fuzz: /numbers/{id} paths', () => {
+  test('when GET, PATCH or DELETE names any id or path, then 403/404 (or the own number), and nothing reaches the carrier', async () => {
+    const carrierBefore = await carrierRequests();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('GET', 'PATCH', 'DELETE', 'PUT', 'POST', 'OPTIONS'),
+        fc.array(anyPathSegment, { minLength: 1, maxLength: 3 }),
+        fc.constantFrom('/numbers/', '/api/v1/phone/numbers/', '/api/v1/phone/', '/'),
+        fc.boolean(),
+        async (method, segments, prefix, asHollow) => {
+          const org = asHollow ? hollow : holder;
+
+          const response = await rawRequest(h.url, method, `${prefix}${segments.join('/')}`, { 'x-api-key': org.apiKey }, undefined);
+
+          // Express answers OPTIONS itself with the allowed methods as text; that is not an error.
+          if (method === 'OPTIONS' && response.status === 200) expect(response.headers.allow).toBeTruthy();
+          else expectDocumentedAnswer(response, [200, 400, 403, 404, 415, 422]);
+        },
+      ),
+      fuzzParameters(300),
+    );
+    expect(await carrierRequests()).toBe(carrierBefore);
+    const row = await h.db.selectFrom('phone_numbers').select('status').where('id', '=', numberId).executeTakeFirstOrThrow();
+    expect(row.status).toBe('active');
+  });
+
+  test('when GET /numbers carries any query string, then 200 with a list or 422 at query.status', async () => {
+    await fc.assert(
+      fc.asyncProperty(anyQuery, fc.constantFrom('/numbers', '/api/v1/phone/numbers/'), async (query, path) => {
+        const response = await rawRequest(h.url, 'GET', `${path}${query}`, { 'x-api-key': holder.apiKey });
+
+        const body = expectDocumentedAnswer(response, [200, 400, 422]);
+        if (response.status === 200) expect(Array.isArray(body)).toBe(true);
+        if (response.status === 422) expect((body as { detail: { loc: unknown[] }[] }).detail[0]!.loc).toEqual(['query', 'status']);
+      }),
+      fuzzParameters(200),
+    );
+  });
+});
+
+describe('fuzz: authentication headers', () => {
+  test('when any auth header shape reaches any number endpoint, then 401 unless it presents the key, never a 5xx', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        anyAuthHeaders(holder.apiKey),
+        fc.constantFrom(['GET', '/numbers'], ['GET', `/numbers/${numberId}`], ['PATCH', `/numbers/${numberId}`], ['POST', '/numbers']),
+        async (authHeaders, [method, path]) => {
+          const body = method === 'GET' ? undefined : '{}';
+          const headers: Record<string, string> = { ...authHeaders, ...(body ? { 'content-type': 'application/json' } : {}) };
+
+          const response = await rawRequest(h.url, method!, path!, headers, body);
+
+          const presentsKey = Object.values(authHeaders).some((value) => value.trim() === holder.apiKey || /^bearer\s+(\S+)\s*$/i.exec(value)?.[1] === holder.apiKey);
+          expectDocumentedAnswer(response, presentsKey ? [200, 422] : [401]);
+        },
+      ),
+      fuzzParameters(150),
+    );
+  });
+});
+
+describe('fuzz: valid provisioning (the small share that reaches the carrier)', () => {
+  const validBody = fc.record({
+    type: fc.constantFrom('toll_free', 'local'),
+    state: fc.constantFrom(undefined, 'NY', 'ny', 'WY'),
+    action: fc.constantFrom('auto_reject', 'auto_accept', 'webhook'),
+    prefer: fc.boolean(),
+  });
+
+  test('when a valid request with any mix of options arrives, then 201/202 with the number, or no_numbers_available', async () => {
+    await fc.assert(
+      fc.asyncProperty(validBody, async ({ type, state, action, prefer }) => {
+        const org = await h.newOrganization(['agent']);
+        const body = {
+          agent_handle: '@agent',
+          type,
+          ...(type === 'local' && state ? { state } : {}),
+          incoming_call_action: action,
+          client_websocket_url: 'wss://agent.example.com/calls',
+          incoming_call_webhook_url: 'https://93.184.215.14/hooks/calls',
+        };
+
+        const response = await rawRequest(
+          h.url,
+          'POST',
+          '/numbers',
+          { 'x-api-key': org.apiKey, 'content-type': 'application/json', ...(prefer ? { prefer: 'respond-async' } : {}) },
+          JSON.stringify(body),
+        );
+
+        const answer = expectDocumentedAnswer(response, [201, 202, 404]) as { status?: string; error?: string };
+        if (response.status === 404) expect(answer.error).toBe('no_numbers_available');
+        else expect(answer).toMatchObject({ incoming_call_action: action, type });
+      }),
+      fuzzParameters(8),
+    );
+  });
+});
