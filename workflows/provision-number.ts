@@ -28,12 +28,7 @@ import {
 import { releaseWhatWasBought } from './compensation.js';
 import { failureType, provisioningFailure, reservationFailure } from './failures.js';
 import { awaitOrderCompletion } from './order-completion.js';
-
-/** Row writes: short statements, retried through a database outage for as long as it lasts. */
-const databaseWrite = {
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '10 seconds' },
-} as const;
+import { carrierRelease, databaseWrite } from './activity-presets.js';
 
 /** Inventory search: a few quick attempts, then the request fails. */
 const carrierSearch = {
@@ -51,12 +46,6 @@ const carrierOrder = {
 const carrierRead = {
   startToCloseTimeout: '15 seconds',
   retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 10 },
-} as const;
-
-/** Releasing what was bought must not fail: retried until the carrier confirms (a 404 counts). */
-const carrierRelease = {
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 } as const;
 
 const db = proxyActivities<Activities>(databaseWrite);

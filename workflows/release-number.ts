@@ -2,18 +2,7 @@ import { allHandlersFinished, condition, getExternalWorkflowHandle, log, proxyAc
 import type { Activities } from '../activities/create-activities.js';
 import type { ReleaseTarget } from '../activities/database-activities.js';
 import { releaseMarkedUpdate, type ReleaseNumberInput } from '../domain/workflow-contract.js';
-
-/** Row writes: retried through a database outage for as long as it lasts. */
-const databaseWrite = {
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '10 seconds' },
-} as const;
-
-/** Releasing at the carrier never gives up: retried until the carrier confirms (a 404 counts). */
-const carrierRelease = {
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-} as const;
+import { carrierRelease, databaseWrite } from './activity-presets.js';
 
 const db = proxyActivities<Activities>(databaseWrite);
 const carrier = proxyActivities<Activities>(carrierRelease);
