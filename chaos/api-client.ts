@@ -6,6 +6,8 @@ export interface RequestRecord {
   error: string | null;
   networkError: string | null;
   workflowId: string | null;
+  /** Epoch ms the request was sent. */
+  at: number;
   ms: number;
 }
 
@@ -45,13 +47,14 @@ export function createApiClient(apiUrl: string, apiKey: string, records: Request
         error: response.ok || typeof envelope.error !== 'string' ? null : envelope.error,
         networkError: null,
         workflowId: typeof envelope.workflow_id === 'string' ? envelope.workflow_id : null,
+        at: started,
         ms: Date.now() - started,
       });
       return { status: response.status, body };
     } catch (error) {
       const cause = (error as { cause?: { code?: string } }).cause;
       const networkError = cause?.code ?? (error instanceof Error ? error.name : String(error));
-      records.push({ endpoint, status: null, error: null, networkError, workflowId: null, ms: Date.now() - started });
+      records.push({ endpoint, status: null, error: null, networkError, workflowId: null, at: started, ms: Date.now() - started });
       return { status: null, body: null };
     }
   };

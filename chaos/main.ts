@@ -73,6 +73,7 @@ async function run(options: ChaosOptions): Promise<ChaosReport> {
       loadMs,
       totalMs: Date.now() - started,
       records,
+      loadStartedAt: loadStarted,
       faults,
       invariants,
       workerStarts: stack.worker.starts,

@@ -14,7 +14,7 @@ export async function waitForQuiescence(stack: ChaosStack, timeoutMs: number): P
   let last: Omit<Quiescence, 'quiet' | 'waitedMs'> = { running: null, provisioningRows: null };
   while (Date.now() - started < timeoutMs) {
     try {
-      const { count } = await stack.temporal.workflow.count(`ExecutionStatus="Running"`);
+      const { count } = await stack.temporal.workflow.count(`TaskQueue="${stack.taskQueue}" AND ExecutionStatus="Running"`);
       const rows = await stack.db.selectFrom('phone_numbers').select(({ fn }) => fn.countAll<string>().as('n')).where('status', '=', 'provisioning').executeTakeFirstOrThrow();
       last = { running: count, provisioningRows: Number(rows.n) };
       quietPolls = count === 0 && Number(rows.n) === 0 ? quietPolls + 1 : 0;

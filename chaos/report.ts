@@ -10,6 +10,8 @@ export interface ChaosReport {
   loadMs: number;
   totalMs: number;
   records: RequestRecord[];
+  /** Epoch ms the load started; the timeline counts from here. */
+  loadStartedAt: number;
   faults: InjectedFault[];
   invariants: InvariantResult[];
   workerStarts: number;
@@ -38,6 +40,8 @@ export function formatReport(report: ChaosReport): string {
   for (const [status, count] of countBy(report.records, (record) => (record.status === null ? `no answer (${record.networkError})` : `${record.status} ${record.error ?? ''}`.trim()))) {
     lines.push(`  ${status.padEnd(40)} ${count}`);
   }
+  lines.push('timeline (10 s windows: 2xx / 4xx / 5xx / no answer, and faults):');
+  for (const line of formatWindows(report)) lines.push(`  ${line}`);
   lines.push('');
   lines.push(`faults injected: ${report.faults.length}`);
   const injected = new Map(countBy(report.faults.filter((fault) => !fault.error), (fault) => fault.kind));
@@ -59,4 +63,18 @@ export function formatReport(report: ChaosReport): string {
 /** The fault timeline, for reproducing a run by seed. */
 export function formatTimeline(faults: InjectedFault[]): string {
   return faults.map((fault) => `  ${seconds(fault.atMs).padStart(8)}  ${fault.kind.padEnd(28)} ${fault.error ? `FAILED: ${fault.error}` : fault.detail}`).join('\n');
+}
+
+function formatWindows(report: ChaosReport): string[] {
+  const windows = new Map<number, number[]>();
+  for (const record of report.records) {
+    const window = Math.floor((record.at - report.loadStartedAt) / 10_000);
+    const counts = windows.get(window) ?? [0, 0, 0, 0];
+    counts[record.status === null ? 3 : record.status >= 500 ? 2 : record.status >= 400 ? 1 : 0]! += 1;
+    windows.set(window, counts);
+  }
+  return [...windows.keys()].sort((a, b) => a - b).map((window) => {
+    const faults = report.faults.filter((fault) => Math.floor(fault.atMs / 10_000) === window).map((fault) => fault.kind);
+    return `${String(window * 10).padStart(4)}-${window * 10 + 10} s  ${windows.get(window)!.join(' / ').padEnd(20)} ${faults.join(', ')}`;
+  });
 }

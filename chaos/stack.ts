@@ -73,7 +73,9 @@ export async function startChaosStack(profile: Profile, serverUrl: string): Prom
       ORG_NUMBER_LIMIT: String(profile.orgNumberLimit),
       API_RATE_LIMIT_PER_MINUTE: '1000000',
     };
-    const worker = createWorkerProcess({ ...stackEnv, LOG_LEVEL: 'warn' }, join(dir, 'worker.log'));
+    // No metrics port to collide on, and no reconciliation sweep: compensation alone must hold the invariants.
+    const workerEnv = { ...stackEnv, LOG_LEVEL: 'warn', WORKER_METRICS_ADDRESS: '', RECONCILE_ENABLED: 'false' };
+    const worker = createWorkerProcess(workerEnv, join(dir, 'worker.log'));
     worker.start();
     closers.push(() => worker.stop());
 

@@ -47,7 +47,7 @@ export function createWorkerProcess(env: Record<string, string>, logFile: string
         if (child !== started) return;
         child = null;
         if (stopping) return;
-        const logTail = readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n');
+        const logTail = readFileSync(logFile, 'utf8').trimEnd().split('\n').slice(-3).map((line) => line.slice(0, 400)).join('\n');
         self.unexpectedExits.push({ at: new Date().toISOString(), code, signal, logTail });
         setTimeout(() => !stopping && child === null && self.start(), 1000);
       });
