@@ -114,6 +114,7 @@ export function createDatabaseActivities({ db, config }: DatabaseActivityDeps) {
       number: string;
       carrierOrderId: string;
       carrierNumberId: string;
+      state?: string | null;
     }): Promise<void> {
       const { phoneNumberId, workflowId, ...fields } = input;
       if (!(await databaseWrite(() => activateProvisionedNumber(db, phoneNumberId, workflowId, fields)))) {

@@ -128,7 +128,14 @@ export async function provisionNumber(input: ProvisionNumberInput): Promise<Prov
 
     enter('registering');
     await db.registerNumber.executeWithOptions({ summary: `Register ${placed.phoneNumber} as active` }, [
-      { phoneNumberId: input.phoneNumberId, workflowId, number: placed.phoneNumber, carrierOrderId: placed.id, carrierNumberId },
+      {
+        phoneNumberId: input.phoneNumberId,
+        workflowId,
+        number: placed.phoneNumber,
+        carrierOrderId: placed.id,
+        carrierNumberId,
+        state: candidates.find((candidate) => candidate.phoneNumber === placed.phoneNumber)?.state ?? null,
+      },
     ]);
     enter('completed');
     await condition(allHandlersFinished);

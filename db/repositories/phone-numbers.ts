@@ -100,7 +100,7 @@ export async function activateProvisionedNumber(
   db: Db,
   id: string,
   workflowId: string,
-  fields: { number: string; carrierOrderId: string; carrierNumberId: string },
+  fields: { number: string; carrierOrderId: string; carrierNumberId: string; state?: string | null },
 ): Promise<boolean> {
   await db
     .updateTable('phone_numbers')
@@ -110,6 +110,8 @@ export async function activateProvisionedNumber(
       number: fields.number,
       carrier_order_id: fields.carrierOrderId,
       carrier_number_id: fields.carrierNumberId,
+      // A local number ordered without a state still gets the state the carrier listed it under.
+      state: sql`coalesce(state, ${fields.state ?? null})`,
       failure_reason: null,
       updated_at: sql`now()`,
     })

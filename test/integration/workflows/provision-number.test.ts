@@ -3,6 +3,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTelnyxCarrier } from '../../../carrier/telnyx-carrier.js';
 import { progressQuery } from '../../../domain/workflow-contract.js';
 import { startWorkflowHarness, waitFor, type WorkflowHarness } from '../../support/workflow-harness.js';
+import { areaCodes } from '../../../carrier/sandbox/area-codes.js';
+import type { UsState } from '../../../domain/phone-number.js';
 
 let harness: WorkflowHarness;
 
@@ -58,6 +60,17 @@ describe('provisionNumber', () => {
     expect(nyAreaCodes).toContain(result.number.slice(2, 5));
     expect(await rowOf(input.phoneNumberId)).toMatchObject({ status: 'active', type: 'local', state: 'NY', number: result.number });
     await harness.recordHistory('provision-local-state', handle);
+  });
+
+  it('when a local number is requested without a state, then the row records the state the carrier listed it under', async () => {
+    const { input, handle } = await provision({ type: 'local', state: null });
+
+    const result = await handle.result();
+
+    const row = await rowOf(input.phoneNumberId);
+    expect(row).toMatchObject({ status: 'active', type: 'local', number: result.number });
+    expect(row.state).toMatch(/^[A-Z]{2}$/);
+    expect(areaCodes[row.state as UsState]).toContain(result.number.slice(2, 5));
   });
 
   it('when inventory search answers 5xx twice, then it is retried and provisioning succeeds', async () => {
