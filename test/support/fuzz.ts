@@ -27,7 +27,10 @@ export interface RawResponse {
 export function rawRequest(baseUrl: string, method: string, path: string, headers: Record<string, string>, body?: string | Buffer): Promise<RawResponse> {
   const { hostname, port } = new URL(baseUrl);
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: hostname, port, method, path, headers }, (res) => {
+    // A connection per request: one answer never leaves a half-read socket for the next to trip on.
+    // Framed explicitly: Node sends a DELETE body unframed, which the server would read as a second request.
+    const framing = body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) };
+    const req = httpRequest({ host: hostname, port, method, path, headers: { ...headers, ...framing }, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
