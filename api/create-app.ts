@@ -53,7 +53,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/webhooks/telnyx', routeMount('/webhooks/telnyx'), telnyxWebhookRoute(deps));
 
   const api = express.Router();
-  api.use(perKeyRateLimit(config.API_RATE_LIMIT_PER_MINUTE), requireApiKey(db), logOrganization, requireJsonContentType, parseJsonBody);
+  api.use(perKeyRateLimit(config.API_RATE_LIMIT_PER_MINUTE), requireApiKey(db, { cacheTtlMs: config.API_KEY_CACHE_TTL_MS }), logOrganization, requireJsonContentType, parseJsonBody);
   const numbers = numberRoutes(deps);
   const identities = identityRoutes(deps);
   for (const [path, router] of [

@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     process.exit(exitCode);
   };
   try {
-    const db = createDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
+    const db = createDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE });
     closers.push(() => db.destroy());
     // Lazy: the API starts (and /readyz says 503) while Temporal is still coming up.
     const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });

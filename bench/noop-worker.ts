@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { loadConfig } from '../config/config.js';
+import { workerTuning } from '../worker/worker-tuning.js';
 import { createNoopActivities } from './noop-activities.js';
 
 /**
@@ -16,6 +17,7 @@ const worker = await Worker.create({
   taskQueue,
   workflowsPath: fileURLToPath(new URL('./workflows/noop-chain.ts', import.meta.url)),
   activities: createNoopActivities(),
+  ...workerTuning(config),
 });
 const running = worker.run();
 console.log(JSON.stringify({ ready: true, taskQueue }));

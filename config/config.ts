@@ -69,6 +69,19 @@ const schema = z.object({
     .regex(/^$|^[^\s]+:\d+$/, 'must be host:port, or empty to disable')
     .default('127.0.0.1:9464')
     .transform((value) => (value === '' ? undefined : value)),
+  /** Connections each process's PostgreSQL pool may open (the API and the worker have one each). */
+  DATABASE_POOL_SIZE: integer(10, 1),
+  /**
+   * How long the API remembers which organization an API key belongs to (0: ask the database on every
+   * request). A key revoked with `npm run admin` stops working within this time in every API process.
+   */
+  API_KEY_CACHE_TTL_MS: integer(5_000, 0),
+  /** Activities one worker runs at once (the SDK default is 100). */
+  WORKER_MAX_CONCURRENT_ACTIVITIES: integer(100, 1),
+  /** Workflow tasks one worker runs at once (the SDK default is 40). */
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: integer(40, 2),
+  /** Running workflows a worker keeps in its sticky cache; bounds its memory (the SDK sizes it from the heap otherwise). */
+  WORKER_MAX_CACHED_WORKFLOWS: integer(1_000, 0),
   /** pino log level. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

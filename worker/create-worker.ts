@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { createActivities, type ActivityDeps } from '../activities/create-activities.js';
 import type { Carrier } from '../carrier/carrier.js';
 import type { Database } from '../db/schema.js';
+import { workerTuning, type WorkerTuningConfig } from './worker-tuning.js';
 
 /** The workflowsPath entry: deterministic code only, bundled by the worker. */
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -15,7 +16,8 @@ export interface WorkerDeps {
   taskQueue: string;
   db: Kysely<Database>;
   carrier: Carrier;
-  config: ActivityDeps['config'];
+  /** Activity settings, and the tuning keys (concurrency, sticky cache) where given. */
+  config: ActivityDeps['config'] & Partial<WorkerTuningConfig>;
   logger?: Logger;
   /** A prebuilt bundle (tests bundle once per file); otherwise `workflowsPath` is bundled. */
   workflowBundle?: WorkflowBundleOption;
@@ -29,6 +31,7 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
     taskQueue: deps.taskQueue,
     activities: createActivities({ db: deps.db, carrier: deps.carrier, config: deps.config }),
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath }),
+    ...workerTuning(deps.config),
   });
   deps.logger?.info({ taskQueue: deps.taskQueue, namespace: deps.namespace }, 'worker created');
   return worker;
