@@ -29,21 +29,20 @@ export interface InjectedFault {
 }
 
 /**
- * The schedule a seed yields: every kind once, shuffled, within the first 70% of the run (so each
- * one meets load), then random kinds at random gaps until the load stops.
+ * The schedule a seed yields: faults at random gaps over the whole run, every kind at least once
+ * within the first 70% (so each one meets load), the other slots random kinds.
  */
 export function planFaults(random: Random, profile: Profile, durationMs: number): PlannedFault[] {
-  const plan: PlannedFault[] = [];
-  const firstRound = random.shuffle(faultKinds);
-  const spacing = (durationMs * 0.7) / firstRound.length;
-  firstRound.forEach((kind, index) => plan.push({ atMs: Math.round(1_000 + index * spacing + random.next() * spacing * 0.5), kind }));
-  let at = plan.at(-1)!.atMs;
-  for (;;) {
-    at += random.int(...profile.faultGapMs);
-    if (at > durationMs - 3_000) break;
-    plan.push({ atMs: at, kind: random.pick(faultKinds) });
+  const slots: number[] = [];
+  for (let at = 1_000 + random.int(0, profile.faultGapMs[0]); at <= durationMs - 3_000; at += random.int(...profile.faultGapMs)) slots.push(at);
+  const early = slots.filter((at) => at <= durationMs * 0.7);
+  if (early.length < faultKinds.length) {
+    // Too short for the gaps: space one of each kind evenly instead.
+    const spacing = (durationMs * 0.7) / faultKinds.length;
+    return random.shuffle(faultKinds).map((kind, index) => ({ atMs: Math.round(1_000 + index * spacing), kind }));
   }
-  return plan;
+  const guaranteed = new Map(random.shuffle(early).slice(0, faultKinds.length).map((at, index) => [at, faultKinds[index]!]));
+  return slots.map((atMs) => ({ atMs, kind: guaranteed.get(atMs) ?? random.pick(faultKinds) }));
 }
 
 const carrierPaths = ['/v2/available_phone_numbers', '/v2/number_orders', '/v2/number_orders/*', '/v2/phone_numbers*'];
