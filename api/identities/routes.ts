@@ -9,7 +9,7 @@ import { organizationOf } from '../auth.js';
 import { ApiError, notFound } from '../errors/api-error.js';
 import { parseOrThrow } from '../errors/zod-issues.js';
 import { releasePhoneNumber } from '../numbers/release.js';
-import { stripAt } from '../shared-schemas.js';
+import { agentHandleSchema, stripAt } from '../shared-schemas.js';
 import { presentIdentity, presentIdentityDetail } from './presenter.js';
 import { createIdentityBodySchema } from './schemas.js';
 
@@ -25,6 +25,8 @@ export function identityRoutes(deps: IdentityRoutesDeps): Router {
   const router = Router();
 
   const findOwnIdentity = async (organizationId: string, rawHandle: string) => {
+    // A handle no identity can have (one with a NUL byte would even fail the query) is simply not found.
+    if (!agentHandleSchema.safeParse(rawHandle).success) throw notFound('Identity not found');
     const identity = await findIdentityByHandle(db, organizationId, stripAt(rawHandle));
     if (!identity) throw notFound('Identity not found');
     return identity;

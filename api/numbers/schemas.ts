@@ -10,6 +10,8 @@ const urlWithScheme = (scheme: 'wss' | 'https', description: string) =>
   z
     .string()
     .max(maxUrlLength)
+    // The URL parser drops leading/trailing controls and spaces, so they would reach the database unchecked.
+    .regex(/^[^\s\u0000-\u001f\u007f]*$/, 'Must not contain spaces or control characters')
     .refine((value) => {
       try {
         const url = new URL(value);

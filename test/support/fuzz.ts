@@ -13,7 +13,6 @@ export function fuzzParameters(runs: number): fc.Parameters<unknown> {
   return {
     seed: Number(process.env.FUZZ_SEED ?? 20261127),
     numRuns: Math.max(1, Math.round(runs * (Number.isFinite(scale) && scale > 0 ? scale : 1))),
-    endOnFailure: true,
   };
 }
 

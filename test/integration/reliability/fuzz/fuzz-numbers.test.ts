@@ -61,6 +61,7 @@ const anyHost = fc.oneof(
   fc.domain(),
 );
 const anyUrl = fc.oneof(
+  fc.constantFrom('wss://agent.example.com/\u0000', 'https://agent.example.com/a b', 'wss://agent.example.com/\t\n', ' https://agent.example.com/\u007f'),
   fc.tuple(fc.constantFrom('wss', 'https', 'ws', 'http', 'ftp', 'javascript'), anyHost, fc.webPath()).map(([scheme, host, path]) => `${scheme}://${host}${path}`),
   fc.webUrl({ validSchemes: ['https', 'wss'], withQueryParameters: true, withFragments: true }),
   fc.string({ maxLength: 60 }),
