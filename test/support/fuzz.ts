@@ -7,10 +7,12 @@ import { errorCodes } from '../../api/errors/error-table.js';
  * fast-check parameters for the fuzz suites: a fixed seed so a run is reproducible, overridable to
  * explore (`FUZZ_SEED=123 FUZZ_RUNS=2000 npx vitest run test/integration/reliability/fuzz`). On a
  * failure fast-check prints the seed and the shrunk counterexample's path; rerun with them.
+ * `examples` run first on every seed: counterexamples found before, kept as regressions.
  */
-export function fuzzParameters(runs: number): fc.Parameters<unknown> {
+export function fuzzParameters<T>(runs: number, examples: T[] = []): fc.Parameters<T> {
   const scale = Number(process.env.FUZZ_RUNS_SCALE ?? 1);
   return {
+    examples,
     seed: Number(process.env.FUZZ_SEED ?? 20261127),
     numRuns: Math.max(1, Math.round(runs * (Number.isFinite(scale) && scale > 0 ? scale : 1))),
   };

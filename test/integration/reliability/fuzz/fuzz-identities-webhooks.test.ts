@@ -69,7 +69,7 @@ describe('fuzz: identities', () => {
           expectDocumentedAnswer(response, [200, 204, 400, 404, 415, 422]);
         },
       ),
-      fuzzParameters(250),
+      fuzzParameters<[string, string[], string, string]>(250, [['GET', ['%00'], '/identities/', '']]),
     );
     expect(await carrierRequests()).toBe(carrierBefore);
   });

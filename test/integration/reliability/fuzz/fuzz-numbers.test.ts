@@ -144,7 +144,7 @@ describe('fuzz: PATCH /numbers/{id}', () => {
           }
         },
       ),
-      fuzzParameters(200),
+      fuzzParameters(200, [[JSON.stringify({ client_websocket_url: 'wss://agent.example.com/\u0000' }), 'application/json']]),
     );
     expect(await carrierRequests()).toBe(carrierBefore);
   });
@@ -177,7 +177,7 @@ describe('fuzz: /numbers/{id} paths', () => {
           else expectDocumentedAnswer(response, [200, 400, 403, 404, 415, 422]);
         },
       ),
-      fuzzParameters(300),
+      fuzzParameters<[string, string[], string, boolean]>(300, [['DELETE', ['%_60-__Y'], '/api/v1/phone/numbers/', true]]),
     );
     expect(await carrierRequests()).toBe(carrierBefore);
     const row = await h.db.selectFrom('phone_numbers').select('status').where('id', '=', numberId).executeTakeFirstOrThrow();
