@@ -22,8 +22,9 @@ const urlWithScheme = (scheme: 'wss' | 'https', description: string) =>
     }, `Must be a ${scheme}:// URL`)
     .meta({ description, format: 'uri', example: `${scheme}://agent.example.com/${scheme === 'wss' ? 'calls' : 'hooks/calls'}` });
 
-const websocketUrl = urlWithScheme('wss', 'WebSocket URL (wss://) connected when a call starts');
-const webhookUrl = urlWithScheme('https', 'HTTPS URL for incoming call webhooks');
+const publicHostRule = '; its host must be public: IP literals and names resolving to loopback, private, link-local, CGNAT or cloud-metadata addresses are refused (422)';
+const websocketUrl = urlWithScheme('wss', `WebSocket URL (wss://) connected when a call starts${publicHostRule}`);
+const webhookUrl = urlWithScheme('https', `HTTPS URL for incoming call webhooks${publicHostRule}`);
 const callAction = z.enum(incomingCallActions).meta({ description: 'How incoming calls are handled' });
 
 /** The call-handling rules api.md states, checked on a request and on a merged PATCH alike. */
