@@ -91,7 +91,7 @@ async function findOwnNumber(org: LoadOrganization, handle: string): Promise<str
 /** Polls a 202'd number until it leaves provisioning: its id while active, null once failed. */
 async function awaitSettled(org: LoadOrganization, numberId: string, until: number): Promise<string | null> {
   while (Date.now() < until + 60_000) {
-    await sleep(1_000);
+    await sleep(2_000);
     const answer = await org.call('GET', `${numbersPath}/${numberId}`, 'GET /numbers/{id}');
     const status = answer.body?.status;
     if (answer.status === 200 && status !== 'provisioning') return status === 'failed' ? null : numberId;
