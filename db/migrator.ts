@@ -2,11 +2,13 @@ import type { Kysely } from 'kysely';
 import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely/migration';
 import * as initial from './migrations/0001-initial.js';
 import * as carrierMissing from './migrations/0002-carrier-missing.js';
+import * as liveNumbersByOrgNewest from './migrations/0003-live-numbers-by-org-newest.js';
 
 /** Migrations are imported, not read from disk, so bundles and both dialects see the same list. */
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-carrier-missing': carrierMissing,
+  '0003-live-numbers-by-org-newest': liveNumbersByOrgNewest,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
