@@ -5,6 +5,7 @@ import { createTelnyxCarrier } from '../carrier/telnyx-carrier.js';
 import { loadConfig } from '../config/config.js';
 import { createDatabase } from '../db/connect.js';
 import { onShutdown } from '../lifecycle/on-shutdown.js';
+import { bundleWorkflowsApart } from './bundle-workflows-apart.js';
 import { createWorker } from './create-worker.js';
 import { setUpReconcileSchedule } from './reconcile-schedule.js';
 import { runWorker } from './run-worker.js';
@@ -23,6 +24,7 @@ try {
   const carrier = createTelnyxCarrier({ apiKey: config.TELNYX_API_KEY ?? 'sandbox', baseURL: config.TELNYX_BASE_URL });
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
   shutdown.add(() => connection.close());
+  const bundle = await bundleWorkflowsApart();
   const worker = await createWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -31,7 +33,8 @@ try {
     carrier,
     config,
     logger,
-  });
+    workflowBundle: { codePath: bundle.codePath },
+  }).finally(() => bundle.dispose());
   await setUpReconcileSchedule(new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }), config, logger);
   const running = runWorker(worker);
   shutdown.add(() => running.stop());
