@@ -1,13 +1,10 @@
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
 import { createWebhookVerifier } from '../carrier/webhook-verifier.js';
 import { loadConfig, type Config } from '../config/config.js';
 import { createDatabase } from '../db/connect.js';
+import { onShutdown } from '../lifecycle/on-shutdown.js';
 import { startApiServer } from './start-api-server.js';
-
-export { startApiServer, type ApiServer } from './start-api-server.js';
 
 /** TELNYX_PUBLIC_KEY, or in sandbox mode (no TELNYX_API_KEY) the key the sandbox signs with. */
 async function webhookPublicKey(config: Config): Promise<string> {
@@ -20,31 +17,27 @@ async function webhookPublicKey(config: Config): Promise<string> {
 }
 
 /** `npm run api`: the HTTP API alone, against an existing database, Temporal and worker. */
-async function main(): Promise<void> {
-  const config = loadConfig();
-  const logger = pino({ level: config.LOG_LEVEL });
-  const closers: (() => Promise<unknown>)[] = [];
-  const stop = async (exitCode: number) => {
-    for (const close of closers.reverse()) await close().catch((error: unknown) => logger.warn({ err: error }, 'error while stopping'));
-    process.exit(exitCode);
-  };
-  try {
-    const db = createDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE });
-    closers.push(() => db.destroy());
-    // Lazy: the API starts (and /readyz says 503) while Temporal is still coming up.
-    const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
-    closers.push(() => connection.close());
-    const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-    const webhookVerifier = createWebhookVerifier(await webhookPublicKey(config));
-    const server = await startApiServer({ config, db, temporal, webhookVerifier, logger }, config.PORT, config.HOST);
-    closers.push(() => server.close());
-    logger.info({ url: server.url }, 'API listening');
-  } catch (error) {
-    logger.fatal({ err: error }, 'API failed to start');
-    await stop(1);
-  }
-  process.once('SIGINT', () => void stop(0));
-  process.once('SIGTERM', () => void stop(0));
-}
+const config = loadConfig();
+const logger = pino({ level: config.LOG_LEVEL });
+const shutdown = onShutdown([], { onError: (error) => logger.warn({ err: error }, 'error while stopping') });
 
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) void main();
+try {
+  const db = createDatabase({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    poolSize: config.DATABASE_POOL_SIZE,
+    onConnectionError: (error) => logger.warn({ err: error }, 'a pooled database connection broke'),
+  });
+  shutdown.add(() => db.destroy());
+  // Lazy: the API starts (and /readyz says 503) while Temporal is still coming up.
+  const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
+  shutdown.add(() => connection.close());
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const webhookVerifier = createWebhookVerifier(await webhookPublicKey(config));
+  const server = await startApiServer({ config, db, temporal, webhookVerifier, logger }, config.PORT, config.HOST);
+  shutdown.add(() => server.close());
+  logger.info({ url: server.url }, 'API listening');
+} catch (error) {
+  logger.fatal({ err: error }, 'API failed to start');
+  await shutdown.shutdown(1);
+}

@@ -11,8 +11,9 @@ export interface DatabaseOptions {
   dataDir: string;
   poolSize?: number;
   /**
-   * Told when an idle pooled connection breaks (the server restarted, an operator killed it). The pool
-   * drops that connection and makes a new one on demand; without a listener the process would crash.
+   * Told when a server connection ends under the pool (restart, pg_terminate_backend). The pool drops
+   * that client, the statement in flight fails (its caller retries) and the next query reconnects;
+   * unheard, the 'error' event would crash the process.
    */
   onConnectionError?: (error: Error) => void;
 }
@@ -21,12 +22,9 @@ export interface DatabaseOptions {
 export function createDatabase(options: DatabaseOptions): Kysely<Database> {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
-    pool.on('error', options.onConnectionError ?? (() => undefined));
-    // A server connection that ends (restart, pg_terminate_backend) emits 'error' on its client, and on
-    // the pool while idle; unheard, either crashes the process. The pool drops such a client on release,
-    // the statement in flight fails (retried by its caller), and the next query reconnects.
-    pool.on('error', () => undefined);
-    pool.on('connect', (client) => client.on('error', () => undefined));
+    const onConnectionError = options.onConnectionError ?? (() => undefined);
+    pool.on('error', onConnectionError);
+    pool.on('connect', (client) => client.on('error', onConnectionError));
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
   const folder = join(options.dataDir, 'pglite');

@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import pino from 'pino';
-import { startApiServer } from '../api/main.js';
+import { startApiServer } from '../api/start-api-server.js';
 import { startSandbox } from '../carrier/sandbox/server.js';
 import { createTelnyxCarrier } from '../carrier/telnyx-carrier.js';
 import { createWebhookVerifier } from '../carrier/webhook-verifier.js';
@@ -25,7 +25,12 @@ const shutdown = onShutdown([], { onError: (error) => logger.warn({ err: error }
 
 async function start() {
   const { metricsAddress } = installTemporalRuntime({ logger, metricsAddress: config.WORKER_METRICS_ADDRESS });
-  const db = createDatabase({ databaseUrl: config.DATABASE_URL, dataDir });
+  const db = createDatabase({
+    databaseUrl: config.DATABASE_URL,
+    dataDir,
+    poolSize: config.DATABASE_POOL_SIZE,
+    onConnectionError: (error) => logger.warn({ err: error }, 'a pooled database connection broke'),
+  });
   shutdown.add(() => db.destroy());
   await migrateToLatest(db);
 
