@@ -19,6 +19,9 @@ export function isUnavailableError(error: unknown): boolean {
   for (const link of causeChain(error)) {
     const { code, message, name } = link;
     if (code === grpcUnavailable && 'metadata' in link) return true;
+    // An update reaching a workflow whose last task failed or timed out (say its worker was killed): the
+    // server retries that task, so the same request succeeds shortly.
+    if (typeof message === 'string' && /Workflow Task in failed state/i.test(message)) return true;
     if (typeof code === 'string' && (networkCodes.has(code) || unavailableSqlStates.has(code))) return true;
     if (name === 'TransportError') return true;
     if (typeof message === 'string' && /Connection terminated|timeout exceeded when trying to connect/i.test(message)) {
