@@ -2,16 +2,16 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { createDatabase } from '../db/connect.js';
-import { migrateToLatest } from '../db/migrator.js';
+import { createScratchDatabase } from '../db/scratch-database.js';
 import type { Database } from '../db/schema.js';
 import { startDevServer, type DevServer } from '../temporal/dev-server.js';
 import { freePort } from '../test/support/free-port.js';
 import { spawnTsx, type ChildHandle } from './processes.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const serverUrl = new URL(process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test');
+const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const provisionTaskQueue = 'bench-provision';
 
 export interface StackOptions {
@@ -37,14 +37,6 @@ export interface BenchStack {
   stop(): Promise<void>;
 }
 
-async function withServerDb<T>(work: (db: Kysely<Database>) => Promise<T>): Promise<T> {
-  const db = createDatabase({ databaseUrl: serverUrl.href, dataDir: '.data', poolSize: 1 });
-  try {
-    return await work(db);
-  } finally {
-    await db.destroy();
-  }
-}
 
 async function waitForHttp(url: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -67,15 +59,11 @@ export async function startBenchStack(options: StackOptions): Promise<BenchStack
     for (const close of closers.reverse()) await close().catch((error: unknown) => console.error('bench: while stopping:', error));
   };
   try {
-    const databaseName = `bench_${process.pid}_${Date.now()}`;
-    await withServerDb((db) => sql`create database ${sql.id(databaseName)}`.execute(db));
-    closers.push(() => withServerDb((db) => sql`drop database if exists ${sql.id(databaseName)} with (force)`.execute(db)));
-    const url = new URL(serverUrl);
-    url.pathname = `/${databaseName}`;
-    const databaseUrl = url.href;
+    const database = await createScratchDatabase(serverUrl, 'bench_');
+    closers.push(() => database.drop());
+    const databaseUrl = database.url;
     const db = createDatabase({ databaseUrl, dataDir: logDir, poolSize: 10 });
     closers.push(() => db.destroy());
-    await migrateToLatest(db);
 
     const devServer: DevServer = await startDevServer({ port: await freePort(), uiPort: null, namespace: 'default', dbFile: null });
     closers.push(() => devServer.stop());
