@@ -50,10 +50,12 @@ export function documentedStatuses(records: RequestRecord[]): InvariantResult {
 }
 
 export async function noOrphanedNumbers(stack: ChaosStack): Promise<InvariantResult> {
-  const owned = new Set((await stack.control.ownedNumbers()).map((number) => number.phone_number));
+  const ownedNumbers = await stack.control.ownedNumbers();
+  const owned = new Set(ownedNumbers.map((number) => number.phone_number));
+  const referenceOf = new Map(ownedNumbers.map((number) => [number.phone_number, number.customer_reference]));
   const rows = await stack.db.selectFrom('phone_numbers').select(['number', 'status', 'workflow_id']).where('status', 'in', [...liveStatuses]).execute();
   const live = new Set(rows.map((row) => row.number).filter((number): number is string => number !== null));
-  const orphans = [...owned].filter((number) => !live.has(number)).map((number) => `orphan: ${number} owned at the carrier, no live row`);
+  const orphans = [...owned].filter((number) => !live.has(number)).map((number) => `orphan: ${number} owned at the carrier (ordered by ${referenceOf.get(number) ?? 'no reference'}), no live row`);
   const ghosts = rows.filter((row) => !row.number || !owned.has(row.number)).map((row) => `ghost: live row ${row.number ?? '(no number)'} (${row.status}, ${row.workflow_id}) not owned at the carrier`);
   return result('no_orphaned_numbers', [...orphans, ...ghosts], `carrier owns ${owned.size}, database has ${live.size} live; ${orphans.length} orphans, ${ghosts.length} ghosts`);
 }
