@@ -101,7 +101,10 @@ export function createDatabaseActivities({ db, config }: DatabaseActivityDeps) {
       carrierOrderId?: string;
     }): Promise<void> {
       const { phoneNumberId, workflowId, ...fields } = input;
-      await databaseWrite(() => updateProvisioningStep(db, phoneNumberId, workflowId, fields));
+      // A compensating row gives its number up at once: a failed order puts the number back on sale,
+      // and another provisioning must be able to record it as live.
+      const step = fields.step === 'compensating' ? { ...fields, number: null } : fields;
+      await databaseWrite(() => updateProvisioningStep(db, phoneNumberId, workflowId, step));
     },
 
     /**

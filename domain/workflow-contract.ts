@@ -57,6 +57,7 @@ export const releaseMarkedUpdate = defineUpdate<{ phoneNumberId: string }>('rele
 export const workflowIds = {
   provision: (organizationId: string, requestKey: string) => `provision/${organizationId}/${requestKey}`,
   release: (phoneNumberId: string) => `release/${phoneNumberId}`,
+  watchPendingOrders: (phoneNumberId: string) => `watch-pending-orders/${phoneNumberId}`,
 };
 
 export const workflowTypes = { provision: 'provisionNumber', release: 'releaseNumber', reconcile: 'reconcileInventory' } as const;

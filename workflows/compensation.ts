@@ -3,6 +3,8 @@ import { log, sleep } from '@temporalio/workflow';
 export interface CompensationOptions {
   /** How long to wait for orders still pending at the carrier to settle. */
   maxWaitMs: number;
+  /** The longest pause between two looks at a pending order (default 1 minute). */
+  maxPollIntervalMs?: number;
   releaseOrderedNumbers(customerReference: string): Promise<{ released: string[]; pendingOrders: number }>;
 }
 
@@ -24,6 +26,6 @@ export async function releaseWhatWasBought(customerReference: string, options: C
       return true;
     }
     await sleep(Math.min(delay, remaining));
-    delay = Math.min(delay * 2, 60_000);
+    delay = Math.min(delay * 2, options.maxPollIntervalMs ?? 60_000);
   }
 }

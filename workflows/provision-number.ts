@@ -5,8 +5,10 @@ import {
   condition,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   setHandler,
+  startChild,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -19,6 +21,7 @@ import {
   orderCompletedSignal,
   progressQuery,
   reservationUpdate,
+  workflowIds,
   type OrderCompletedSignal,
   type ProvisioningProgress,
   type ProvisioningStep,
@@ -28,6 +31,7 @@ import {
 import { releaseWhatWasBought } from './compensation.js';
 import { failureType, provisioningFailure, reservationFailure } from './failures.js';
 import { awaitOrderCompletion } from './order-completion.js';
+import { watchPendingOrders } from './watch-pending-orders.js';
 import { carrierRelease, databaseWrite } from './activity-presets.js';
 
 /** Inventory search: a few quick attempts, then the request fails. */
@@ -58,6 +62,8 @@ const releases = proxyActivities<Activities>(carrierRelease);
 const maxCandidates = 3;
 /** How long compensation waits for a still-pending order to settle before recording it as left pending. */
 const maxCompensationWaitMs = 60 * 60_000;
+/** Patch id: compensation hands an order still pending after its wait to `watchPendingOrders`. */
+const handPendingOrdersToWatcher = 'hand-pending-orders-to-watcher';
 
 /** Reserve, search, order, await completion, configure, register; releases what it bought on any failure. */
 export async function provisionNumber(input: ProvisionNumberInput): Promise<ProvisionNumberResult> {
@@ -155,8 +161,15 @@ export async function provisionNumber(input: ProvisionNumberInput): Promise<Prov
         });
       }
       const reason = failure?.message ?? 'Provisioning was cancelled; nothing bought was kept';
+      let pendingNote = ' (an order was still pending at the carrier)';
+      if (leftPending && patched(handPendingOrdersToWatcher)) {
+        // The slot is freed now; the watcher releases the number should the order still complete.
+        const watcherId = workflowIds.watchPendingOrders(input.phoneNumberId);
+        await startChild(watchPendingOrders, { workflowId: watcherId, args: [workflowId], parentClosePolicy: 'ABANDON' });
+        pendingNote = ` (an order was still pending at the carrier; ${watcherId} releases it if it completes)`;
+      }
       await db.failProvisioning.executeWithOptions({ summary: 'Mark the provisioning failed' }, [
-        { phoneNumberId: input.phoneNumberId, workflowId, reason: leftPending ? `${reason} (an order was still pending at the carrier)` : reason },
+        { phoneNumberId: input.phoneNumberId, workflowId, reason: leftPending ? `${reason}${pendingNote}` : reason },
       ]);
       enter('failed');
     });

@@ -78,7 +78,7 @@ export async function updateProvisioningStep(
   db: Db,
   id: string,
   workflowId: string,
-  fields: { step: ProvisioningStep; number?: string; carrierOrderId?: string },
+  fields: { step: ProvisioningStep; number?: string | null; carrierOrderId?: string },
 ): Promise<boolean> {
   const result = await db
     .updateTable('phone_numbers')

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTelnyxCarrier } from '../../../carrier/telnyx-carrier.js';
-import { progressQuery } from '../../../domain/workflow-contract.js';
+import { progressQuery, workflowIds } from '../../../domain/workflow-contract.js';
 import { startWorkflowHarness, waitFor, type WorkflowHarness } from '../../support/workflow-harness.js';
 import { areaCodes } from '../../../carrier/sandbox/area-codes.js';
 import type { UsState } from '../../../domain/phone-number.js';
@@ -138,14 +138,22 @@ describe('provisionNumber', () => {
     expect(await handle.query(progressQuery)).toMatchObject({ attempts: 3, step: 'failed' });
   });
 
-  it('when the order never completes before the deadline, then it fails and nothing is left owned', async () => {
+  it('when the order is still pending past the deadline, then provisioning fails and a watcher releases the number once the order completes', async () => {
     await harness.sandbox.configure({ order_completion: { mode: 'never' } });
     const { input, handle } = await provision({ orderDeadlineMs: 1500 });
 
     await expect(handle.result()).rejects.toMatchObject({ cause: { type: 'carrier_provisioning_failed', message: expect.stringMatching(/still pending/) } });
 
-    expect(await rowOf(input.phoneNumberId)).toMatchObject({ status: 'failed' });
-    await harness.recordHistory('provision-order-never-completes', handle);
+    const row = await rowOf(input.phoneNumberId);
+    expect(row).toMatchObject({ status: 'failed', number: null, failure_reason: expect.stringContaining(workflowIds.watchPendingOrders(input.phoneNumberId)) });
+    await harness.recordHistory('provision-order-pending-handed-to-watcher', handle);
+
+    // The order completes after provisioning gave up: the watcher releases what it bought.
+    const [order] = (await harness.sandbox.orders()).filter((each) => each.customer_reference === handle.workflowId);
+    await harness.sandbox.completeOrder(order!.id, 'success');
+    await harness.client.workflow.getHandle(workflowIds.watchPendingOrders(input.phoneNumberId)).result();
+    const ownedByIt = (await harness.sandbox.ownedNumbers()).filter((each) => each.customer_reference === handle.workflowId);
+    expect(ownedByIt).toEqual([]);
   });
 
   it('when the carrier fails the order, then provisioning fails carrier_provisioning_failed', async () => {
@@ -154,7 +162,8 @@ describe('provisionNumber', () => {
 
     await expect(handle.result()).rejects.toMatchObject({ cause: { type: 'carrier_provisioning_failed', message: expect.stringMatching(/failed the order/) } });
 
-    expect(await rowOf(input.phoneNumberId)).toMatchObject({ status: 'failed', failure_reason: expect.stringMatching(/failed the order/) });
+    // The failed order put its number back on sale, so the row must not keep it as a live number.
+    expect(await rowOf(input.phoneNumberId)).toMatchObject({ status: 'failed', number: null, failure_reason: expect.stringMatching(/failed the order/) });
     await harness.recordHistory('provision-order-fails', handle);
   });
 
@@ -165,9 +174,11 @@ describe('provisionNumber', () => {
     await expect(handle.result()).rejects.toMatchObject({ cause: { type: 'carrier_provisioning_failed' } });
 
     const row = await rowOf(input.phoneNumberId);
-    expect(row).toMatchObject({ status: 'failed', provisioning_step: 'failed' });
-    expect(row.number).not.toBeNull();
-    expect((await harness.sandbox.ownedNumbers()).map((number) => number.phone_number)).not.toContain(row.number);
+    expect(row).toMatchObject({ status: 'failed', provisioning_step: 'failed', number: null });
+    const bought = (await harness.sandbox.orders()).filter((order) => order.customer_reference === handle.workflowId && order.status === 'success');
+    expect(bought).toHaveLength(1);
+    const owned = (await harness.sandbox.ownedNumbers()).map((number) => number.phone_number);
+    expect(owned).not.toContain(bought[0]!.phone_numbers[0]!.phone_number);
     await harness.recordHistory('provision-attach-fails-compensated', handle);
   });
 
