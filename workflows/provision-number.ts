@@ -62,6 +62,10 @@ const releases = proxyActivities<Activities>(carrierRelease);
 const maxCandidates = 3;
 /** How long compensation waits for a still-pending order to settle before recording it as left pending. */
 const maxCompensationWaitMs = 60 * 60_000;
+/** Patch id: candidates drawn at random from a wider search. */
+const spreadCandidatesPatch = 'spread-candidates';
+/** How many numbers the search asks for, to draw candidates from. */
+const searchWidth = 20;
 /** Patch id: compensation hands an order still pending after its wait to `watchPendingOrders`. */
 const handPendingOrdersToWatcher = 'hand-pending-orders-to-watcher';
 
@@ -106,12 +110,16 @@ export async function provisionNumber(input: ProvisionNumberInput): Promise<Prov
   let mayHaveBought = false;
   try {
     enter('searching');
-    const candidates = await search.searchNumbers.executeWithOptions({ summary: `Search ${input.type} numbers${input.state ? ` in ${input.state}` : ''}` }, [
-      { type: input.type, state: input.state, limit: maxCandidates + 2 },
+    const spreadCandidates = patched(spreadCandidatesPatch);
+    const found = await search.searchNumbers.executeWithOptions({ summary: `Search ${input.type} numbers${input.state ? ` in ${input.state}` : ''}` }, [
+      { type: input.type, state: input.state, limit: spreadCandidates ? searchWidth : maxCandidates + 2 },
     ]);
 
     enter('ordering');
     mayHaveBought = true;
+    // Concurrent provisionings see the same first search results; picking at random among a wider
+    // search keeps them from all racing for one number (Math.random is replay-safe in workflows).
+    const candidates = spreadCandidates ? shuffled(found) : found;
     const placed = await CancellationScope.nonCancellable(() => orderFirstAvailable(candidates, workflowId, progress));
     progress.orderId = placed.id;
     progress.phoneNumber = placed.phoneNumber;
@@ -176,6 +184,15 @@ export async function provisionNumber(input: ProvisionNumberInput): Promise<Prov
     await condition(allHandlersFinished);
     throw failure ?? error;
   }
+}
+
+function shuffled<T>(items: readonly T[]): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
+  }
+  return copy;
 }
 
 /** Orders the first candidate not taken meanwhile, trying a bounded number of them. */

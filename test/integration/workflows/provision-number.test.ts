@@ -207,6 +207,8 @@ describe('provisionNumber', () => {
   });
 
   it('when the database already holds the bought number live elsewhere, then provisioning fails and releases it', async () => {
+    // One number on offer in the state, so the workflow cannot pick another.
+    await harness.sandbox.configure({ inventory: { local: { OR: 1 } } });
     const carrier = createTelnyxCarrier({ apiKey: 'test', baseURL: harness.sandboxBaseURL });
     const [next] = await carrier.searchAvailable({ type: 'local', state: 'OR', limit: 1 });
     const stranger = await harness.db.insertInto('organizations').values({ name: `stranger-${randomUUID()}` }).returning('id').executeTakeFirstOrThrow();
@@ -231,6 +233,7 @@ describe('provisionNumber', () => {
       expect((await harness.sandbox.ownedNumbers()).map((owned) => owned.phone_number)).not.toContain(next!.phoneNumber);
     } finally {
       await harness.db.deleteFrom('organizations').where('id', '=', stranger.id).execute();
+      await harness.sandbox.configure({ inventory: { local: { OR: 25 } } });
     }
   });
 });
