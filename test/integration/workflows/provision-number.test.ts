@@ -207,22 +207,23 @@ describe('provisionNumber', () => {
   });
 
   it('when the database already holds the bought number live elsewhere, then provisioning fails and releases it', async () => {
-    // One number on offer in the state, so the workflow cannot pick another.
-    await harness.sandbox.configure({ inventory: { local: { OR: 1 } } });
+    // Every number the workflow's search can offer is already live in another organization's rows.
     const carrier = createTelnyxCarrier({ apiKey: 'test', baseURL: harness.sandboxBaseURL });
-    const [next] = await carrier.searchAvailable({ type: 'local', state: 'OR', limit: 1 });
+    const onOffer = await carrier.searchAvailable({ type: 'local', state: 'OR', limit: 20 });
     const stranger = await harness.db.insertInto('organizations').values({ name: `stranger-${randomUUID()}` }).returning('id').executeTakeFirstOrThrow();
     await harness.db
       .insertInto('phone_numbers')
-      .values({
-        id: randomUUID(),
-        organization_id: stranger.id,
-        number: next!.phoneNumber,
-        type: 'local',
-        status: 'active',
-        incoming_call_action: 'auto_reject',
-        workflow_id: 'elsewhere',
-      })
+      .values(
+        onOffer.map((available) => ({
+          id: randomUUID(),
+          organization_id: stranger.id,
+          number: available.phoneNumber,
+          type: 'local' as const,
+          status: 'active' as const,
+          incoming_call_action: 'auto_reject' as const,
+          workflow_id: 'elsewhere',
+        })),
+      )
       .execute();
     try {
       const { input, handle } = await provision();
@@ -230,10 +231,11 @@ describe('provisionNumber', () => {
       await expect(handle.result()).rejects.toMatchObject({ cause: { type: 'carrier_provisioning_failed', message: expect.stringMatching(/phone_numbers_live_number_unique/) } });
 
       expect(await rowOf(input.phoneNumberId)).toMatchObject({ status: 'failed' });
-      expect((await harness.sandbox.ownedNumbers()).map((owned) => owned.phone_number)).not.toContain(next!.phoneNumber);
+      const [bought] = (await harness.sandbox.orders()).filter((order) => order.customer_reference === handle.workflowId && order.status === 'success');
+      expect(onOffer.map((available) => available.phoneNumber)).toContain(bought!.phone_numbers[0]!.phone_number);
+      expect((await harness.sandbox.ownedNumbers()).map((owned) => owned.phone_number)).not.toContain(bought!.phone_numbers[0]!.phone_number);
     } finally {
       await harness.db.deleteFrom('organizations').where('id', '=', stranger.id).execute();
-      await harness.sandbox.configure({ inventory: { local: { OR: 25 } } });
     }
   });
 });
