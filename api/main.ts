@@ -2,7 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
 import { createWebhookVerifier } from '../carrier/webhook-verifier.js';
 import { loadConfig, type Config } from '../config/config.js';
-import { createDatabase } from '../db/connect.js';
+import { connectServiceDatabase } from '../db/connect.js';
 import { onShutdown } from '../lifecycle/on-shutdown.js';
 import { startApiServer } from './start-api-server.js';
 
@@ -22,12 +22,7 @@ const logger = pino({ level: config.LOG_LEVEL });
 const shutdown = onShutdown([], { onError: (error) => logger.warn({ err: error }, 'error while stopping') });
 
 try {
-  const db = createDatabase({
-    databaseUrl: config.DATABASE_URL,
-    dataDir: config.DATA_DIR,
-    poolSize: config.DATABASE_POOL_SIZE,
-    onConnectionError: (error) => logger.warn({ err: error }, 'a pooled database connection broke'),
-  });
+  const db = connectServiceDatabase(config, logger);
   shutdown.add(() => db.destroy());
   // Lazy: the API starts (and /readyz says 503) while Temporal is still coming up.
   const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });

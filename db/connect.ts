@@ -31,3 +31,16 @@ export function createDatabase(options: DatabaseOptions): Kysely<Database> {
   mkdirSync(folder, { recursive: true });
   return new Kysely<Database>({ dialect: new PGliteDialect({ pglite: new PGlite(folder) }) });
 }
+
+/** The database of a service process, from its config; broken pooled connections are logged, not fatal. */
+export function connectServiceDatabase(
+  config: { DATABASE_URL?: string | undefined; DATA_DIR: string; DATABASE_POOL_SIZE: number },
+  logger: { warn(details: object, message: string): void },
+): Kysely<Database> {
+  return createDatabase({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    poolSize: config.DATABASE_POOL_SIZE,
+    onConnectionError: (error) => logger.warn({ err: error }, 'a pooled database connection broke'),
+  });
+}

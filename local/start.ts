@@ -7,7 +7,7 @@ import { startSandbox } from '../carrier/sandbox/server.js';
 import { createTelnyxCarrier } from '../carrier/telnyx-carrier.js';
 import { createWebhookVerifier } from '../carrier/webhook-verifier.js';
 import { loadConfig } from '../config/config.js';
-import { createDatabase } from '../db/connect.js';
+import { connectServiceDatabase } from '../db/connect.js';
 import { onShutdown } from '../lifecycle/on-shutdown.js';
 import { migrateToLatest } from '../db/migrator.js';
 import { startDevServer } from '../temporal/dev-server.js';
@@ -25,12 +25,7 @@ const shutdown = onShutdown([], { onError: (error) => logger.warn({ err: error }
 
 async function start() {
   const { metricsAddress } = installTemporalRuntime({ logger, metricsAddress: config.WORKER_METRICS_ADDRESS });
-  const db = createDatabase({
-    databaseUrl: config.DATABASE_URL,
-    dataDir,
-    poolSize: config.DATABASE_POOL_SIZE,
-    onConnectionError: (error) => logger.warn({ err: error }, 'a pooled database connection broke'),
-  });
+  const db = connectServiceDatabase({ ...config, DATA_DIR: dataDir }, logger);
   shutdown.add(() => db.destroy());
   await migrateToLatest(db);
 

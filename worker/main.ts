@@ -3,7 +3,7 @@ import { NativeConnection } from '@temporalio/worker';
 import pino from 'pino';
 import { createTelnyxCarrier } from '../carrier/telnyx-carrier.js';
 import { loadConfig } from '../config/config.js';
-import { createDatabase } from '../db/connect.js';
+import { connectServiceDatabase } from '../db/connect.js';
 import { onShutdown } from '../lifecycle/on-shutdown.js';
 import { bundleWorkflowsApart } from './bundle-workflows-apart.js';
 import { createWorker } from './create-worker.js';
@@ -19,12 +19,7 @@ const shutdown = onShutdown([], { onError: (error) => logger.error({ err: error 
 try {
   const { metricsAddress } = installTemporalRuntime({ logger, metricsAddress: config.WORKER_METRICS_ADDRESS });
   if (metricsAddress) logger.info({ metricsUrl: `http://${metricsAddress}/metrics` }, 'worker metrics served');
-  const db = createDatabase({
-    databaseUrl: config.DATABASE_URL,
-    dataDir: config.DATA_DIR,
-    poolSize: config.DATABASE_POOL_SIZE,
-    onConnectionError: (error) => logger.warn({ err: error }, 'a pooled database connection broke'),
-  });
+  const db = connectServiceDatabase(config, logger);
   shutdown.add(() => db.destroy());
   const carrier = createTelnyxCarrier({ apiKey: config.TELNYX_API_KEY ?? 'sandbox', baseURL: config.TELNYX_BASE_URL });
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
