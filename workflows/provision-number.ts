@@ -7,6 +7,7 @@ import {
   log,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   startChild,
   upsertSearchAttributes,
@@ -52,7 +53,8 @@ const carrierRead = {
   retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 10 },
 } as const;
 
-const db = proxyActivities<Activities>(databaseWrite);
+const remoteRowWrites = proxyActivities<Activities>(databaseWrite);
+const localRowWrites = proxyLocalActivities<Activities>(databaseWrite);
 const search = proxyActivities<Activities>(carrierSearch);
 const ordering = proxyActivities<Activities>(carrierOrder);
 const reads = proxyActivities<Activities>(carrierRead);
@@ -68,10 +70,13 @@ const spreadCandidatesPatch = 'spread-candidates';
 const searchWidth = 20;
 /** Patch id: compensation hands an order still pending after its wait to `watchPendingOrders`. */
 const handPendingOrdersToWatcher = 'hand-pending-orders-to-watcher';
+/** Patch id: row writes run as local activities in the workflow's own task, without a server round trip each. */
+const localRowWritesPatch = 'local-row-writes';
 
 /** Reserve, search, order, await completion, configure, register; releases what it bought on any failure. */
 export async function provisionNumber(input: ProvisionNumberInput): Promise<ProvisionNumberResult> {
   const { workflowId } = workflowInfo();
+  const db = patched(localRowWritesPatch) ? localRowWrites : remoteRowWrites;
   const progress: ProvisioningProgress = { step: 'reserving', phoneNumber: null, orderId: null, attempts: 0 };
   const completions = new Map<string, OrderCompletedSignal['status']>();
   let reservation: { failure: ApplicationFailure | null } | undefined;

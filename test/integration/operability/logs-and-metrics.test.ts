@@ -154,9 +154,10 @@ describe('Temporal UI metadata', () => {
     expect(await provisioning.staticDetails()).toContain(`**Phone number id:** ${response.body.id}`);
     const history = await handle.fetchHistory();
     const activitySummaries = (history.events ?? [])
-      .filter((event) => event.activityTaskScheduledEventAttributes)
+      // Remote activities carry it on ActivityTaskScheduled, local ones (the row writes) on their marker.
+      .filter((event) => event.activityTaskScheduledEventAttributes || event.markerRecordedEventAttributes?.markerName === 'core_local_activity')
       .map((event) => (event.userMetadata?.summary ? defaultPayloadConverter.fromPayload<string>(event.userMetadata.summary) : null));
-    expect(activitySummaries).toEqual(expect.arrayContaining(['Reserve a number slot for @agent', `Order ${response.body.number}`]));
+    expect(activitySummaries).toEqual(expect.arrayContaining(['Reserve a number slot for @agent', `Order ${response.body.number}`, `Register ${response.body.number} as active`]));
     expect(activitySummaries).not.toContain(null);
 
     expect((await org.call('DELETE', `/api/v1/phone/numbers/${response.body.id}`)).status).toBe(204);
