@@ -2,14 +2,18 @@
 FROM node:24-slim
 
 WORKDIR /app
-ENV NODE_ENV=production
 
-# tsx runs the TypeScript sources, so it is a production dependency: --omit=dev keeps it and drops
-# only the test and type-checking tools.
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+RUN npm ci --include=dev --no-audit --no-fund
 
+# `npm run api` and `npm run worker` run the compiled dist/: build it here, then drop the build and
+# test tools. tsx stays (a production dependency): migrate, admin and temporal:setup run the sources.
 COPY --chown=node:node . .
+RUN npm run build && npm prune --omit=dev && npm cache clean --force
+
+ENV NODE_ENV=production
+# The image already holds dist/, so `npm run api` skips its pre-script (the build, whose tools are gone).
+ENV npm_config_ignore_scripts=true
 USER node
 
 EXPOSE 3000

@@ -12,13 +12,14 @@ export interface ChildHandle {
 }
 
 /**
- * Runs `file` under tsx as its own node process (so its pid is the measured process, not a wrapper),
- * stdout and stderr going to `logDir/name.log`.
+ * Runs `file` as its own node process (so its pid is the measured process, not a wrapper): compiled
+ * JavaScript as it is, TypeScript under tsx. stdout and stderr go to `logDir/name.log`.
  */
-export function spawnTsx(name: string, file: string, options: { env: NodeJS.ProcessEnv; logDir: string; args?: string[] }): ChildHandle {
+export function spawnNode(name: string, file: string, options: { env: NodeJS.ProcessEnv; logDir: string; args?: string[] }): ChildHandle {
   const logFile = join(options.logDir, `${name}.log`);
   const out = openSync(logFile, 'a');
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', file, ...(options.args ?? [])], {
+  const loader = file.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child: ChildProcess = spawn(process.execPath, [...loader, file, ...(options.args ?? [])], {
     env: options.env,
     stdio: ['ignore', out, out],
   });

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +9,7 @@ import { createScratchDatabase } from '../db/scratch-database.js';
 import type { Database } from '../db/schema.js';
 import { startDevServer, type DevServer } from '../temporal/dev-server.js';
 import { freePort } from '../test/support/free-port.js';
-import { spawnTsx, type ChildHandle } from './processes.js';
+import { spawnNode, type ChildHandle } from './processes.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -91,7 +92,7 @@ export async function startBenchStack(options: StackOptions): Promise<BenchStack
       ...options.env,
     };
     const spawn = (name: string, file: string, args: string[] = []) =>
-      spawnTsx(name, join(root, file), { env: childEnv, logDir, args });
+      spawnNode(name, join(root, file), { env: childEnv, logDir, args });
 
     let sandbox: ChildHandle | undefined;
     let sandboxRuns = 0;
@@ -110,9 +111,11 @@ export async function startBenchStack(options: StackOptions): Promise<BenchStack
     closers.push(async () => sandbox?.stop());
     await restartSandbox(0, 0);
 
-    const worker = spawn('worker', 'worker/main.ts');
+    // As `npm run worker` and `npm run api` run them: compiled, under plain node.
+    execFileSync('npm', ['run', '-s', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+    const worker = spawn('worker', 'dist/worker/main.js');
     closers.push(() => worker.stop());
-    const api = spawn('api', 'api/main.ts');
+    const api = spawn('api', 'dist/api/main.js');
     closers.push(() => api.stop());
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     await waitForHttp(`${apiUrl}/healthz`);

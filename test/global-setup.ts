@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 import { createScratchDatabase, type ScratchDatabase } from '../db/scratch-database.js';
 import { startDevServer, type DevServer } from '../temporal/dev-server.js';
@@ -16,8 +18,12 @@ declare module 'vitest' {
 let devServer: DevServer | undefined;
 let database: ScratchDatabase | undefined;
 
-/** One fresh migrated database and one Temporal dev server (or TEMPORAL_ADDRESS) for the whole run. */
+/**
+ * One fresh migrated database and one Temporal dev server (or TEMPORAL_ADDRESS) for the whole run,
+ * and `npm run build`, so tests of the process entry points run the compiled `dist/` as production does.
+ */
 export async function setup(project: TestProject): Promise<void> {
+  execFileSync('npm', ['run', '-s', 'build'], { cwd: fileURLToPath(new URL('..', import.meta.url)), stdio: 'inherit' });
   database = await createScratchDatabase(serverUrl, 'test_run_');
   let temporalAddress = process.env.TEMPORAL_ADDRESS;
   if (!temporalAddress) {

@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { siblingModulePath } from './sibling-module.js';
 
-const childEntry = fileURLToPath(new URL('./bundle-workflows-child.ts', import.meta.url));
+const childEntry = siblingModulePath('./bundle-workflows-child', import.meta.url);
 
 export interface ApartBundle {
   /** The bundled workflow code, for `workflowBundle: { codePath }`. */

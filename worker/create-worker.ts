@@ -1,14 +1,14 @@
-import { fileURLToPath } from 'node:url';
 import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { createActivities, type ActivityDeps } from '../activities/create-activities.js';
 import type { Carrier } from '../carrier/carrier.js';
 import type { Database } from '../db/schema.js';
+import { siblingModulePath } from './sibling-module.js';
 import { workerTuning, type WorkerTuningConfig } from './worker-tuning.js';
 
 /** The workflowsPath entry: deterministic code only, bundled by the worker. */
-export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+export const workflowsPath = siblingModulePath('../workflows/index', import.meta.url);
 
 export interface WorkerDeps {
   connection: NativeConnection;

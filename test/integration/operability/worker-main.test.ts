@@ -16,9 +16,12 @@ afterAll(async () => {
   await Promise.all(servers.map((server) => new Promise((done) => server.close(done))));
 });
 
-/** `npm run worker` on its own task queue; resolves once it logs that it runs, with every stdout line parsed. */
+/**
+ * `npm run worker` (the compiled `dist/worker/main.js`; global setup builds it) on its own task queue;
+ * resolves once it logs that it runs, with every stdout line parsed.
+ */
 async function startWorkerMain(metricsAddress: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
+  const child = spawn(process.execPath, ['dist/worker/main.js'], {
     cwd: new URL('../../..', import.meta.url).pathname,
     env: {
       ...process.env,
