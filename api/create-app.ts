@@ -15,7 +15,7 @@ import { requestMetrics, routeMount } from './metrics/request-metrics.js';
 import { healthRoutes } from './middleware/health.js';
 import { parseJsonBody, requireJsonContentType } from './middleware/json-body.js';
 import { perKeyRateLimit } from './middleware/rate-limit.js';
-import { logOrganization, requestLogging } from './middleware/request-logging.js';
+import { requestLogging } from './middleware/request-logging.js';
 import { numberRoutes } from './numbers/routes.js';
 import { buildOpenApiDocument } from './openapi.js';
 import type { HostResolver } from './security/callback-url-guard.js';
@@ -39,6 +39,8 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  // The contract has no conditional requests: an ETag would only hash every response body for nothing.
+  app.set('etag', false);
 
   const metrics = createApiMetrics(deps.metricsRegistry);
   app.use(requestMetrics(metrics, ['/api/v1/phone/numbers', '/numbers']));
@@ -53,7 +55,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/webhooks/telnyx', routeMount('/webhooks/telnyx'), telnyxWebhookRoute(deps));
 
   const api = express.Router();
-  api.use(perKeyRateLimit(config.API_RATE_LIMIT_PER_MINUTE), requireApiKey(db, { cacheTtlMs: config.API_KEY_CACHE_TTL_MS }), logOrganization, requireJsonContentType, parseJsonBody);
+  api.use(perKeyRateLimit(config.API_RATE_LIMIT_PER_MINUTE), requireApiKey(db, { cacheTtlMs: config.API_KEY_CACHE_TTL_MS }), requireJsonContentType, parseJsonBody);
   const numbers = numberRoutes(deps);
   const identities = identityRoutes(deps);
   for (const [path, router] of [

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { ipKeyGenerator, rateLimit, type RateLimitInfo } from 'express-rate-limit';
+import { hashApiKey } from '../../db/repositories/api-keys.js';
 import { presentedApiKey } from '../auth.js';
 import { ApiError } from '../errors/api-error.js';
 import { sendApiError } from '../errors/render-error.js';
@@ -15,7 +15,7 @@ export function perKeyRateLimit(limitPerMinute: number) {
     legacyHeaders: false,
     keyGenerator: (req) => {
       const apiKey = presentedApiKey(req.headers);
-      return apiKey ? `key:${createHash('sha256').update(apiKey).digest('hex')}` : `ip:${ipKeyGenerator(req.ip ?? '')}`;
+      return apiKey ? `key:${hashApiKey(apiKey)}` : `ip:${ipKeyGenerator(req.ip ?? '')}`;
     },
     handler: (req, res) => {
       const info = (req as typeof req & { rateLimit?: RateLimitInfo }).rateLimit;
