@@ -57,7 +57,7 @@ export function renderMarkdown(report: BenchReport): string {
     );
   }
   const ceiling = report.engineCeiling;
-  lines.push('', `### Engine ceiling: ${ceiling.activities} no-op activities per workflow, c=${ceiling.concurrency}`, '');
+  lines.push('', `### Engine ceiling: ${ceiling.activities} no-op activities per workflow (${ceiling.shape}: R through the server, L local, as provisioning runs them), c=${ceiling.concurrency}`, '');
   lines.push('| workflow | p50 ms | p99 ms | per second |', '|---|---|---|---|');
   lines.push(`| no-op chain | ${ceiling.noop.p50Ms} | ${ceiling.noop.p99Ms} | ${ceiling.noop.perSecond} |`);
   if (ceiling.provisioning) {

@@ -8,12 +8,14 @@ import type { RunStats } from '../stats.js';
 export interface EngineCeiling {
   /** Activities a happy-path provisioning executed (counted from one of this run's histories). */
   activities: number;
+  /** Their order: `R` for an activity through the server, `L` for a local one. */
+  shape: string;
   concurrency: number;
   noop: RunStats;
 }
 
-/** ActivityTaskScheduled events in the history of the most recent completed provisioning. */
-async function happyPathActivityCount(stack: BenchStack, client: Client): Promise<number> {
+/** The activities in the history of the most recent completed provisioning, as `R`/`L` in order. */
+async function happyPathShape(stack: BenchStack, client: Client): Promise<string> {
   const row = await stack.db
     .selectFrom('phone_numbers')
     .select('workflow_id')
@@ -25,13 +27,18 @@ async function happyPathActivityCount(stack: BenchStack, client: Client): Promis
   for (const { workflow_id: workflowId } of row) {
     const history = await client.workflow.getHandle(workflowId).fetchHistory().catch(() => undefined);
     if (!history) continue; // a baseline row: no workflow ran
-    return (history.events ?? []).filter((event) => event.activityTaskScheduledEventAttributes).length;
+    return (history.events ?? [])
+      .map((event) => {
+        if (event.activityTaskScheduledEventAttributes) return 'R';
+        return event.markerRecordedEventAttributes?.markerName === 'core_local_activity' ? 'L' : '';
+      })
+      .join('');
   }
   throw new Error('no provisioning history to count activities from');
 }
 
 /**
- * The same number of no-op activities in one workflow, on a worker with the production worker's
+ * The same activities, remote and local in the same order, as no-ops in one workflow, on a worker with the production worker's
  * settings, driven by a client in this process at the given concurrency.
  */
 export async function runEngineCeiling(stack: BenchStack, settings: BenchSettings, concurrency: number): Promise<EngineCeiling> {
@@ -40,9 +47,9 @@ export async function runEngineCeiling(stack: BenchStack, settings: BenchSetting
   const taskQueue = `bench-noop-${randomUUID()}`;
   const worker = stack.spawn('noop-worker', 'bench/noop-worker.ts', [taskQueue]);
   try {
-    const activities = await happyPathActivityCount(stack, client);
+    const shape = await happyPathShape(stack, client);
     await worker.waitForLine(/"ready":true/, 180_000);
-    const execute = () => client.workflow.execute('noopChain', { taskQueue, workflowId: `noop/${randomUUID()}`, args: [activities] });
+    const execute = () => client.workflow.execute('noopChain', { taskQueue, workflowId: `noop/${randomUUID()}`, args: [shape] });
     for (let i = 0; i < concurrency; i += 1) await execute();
     const noop = await runClosedLoop({
       concurrency,
@@ -52,7 +59,7 @@ export async function runEngineCeiling(stack: BenchStack, settings: BenchSetting
         await execute();
       },
     });
-    return { activities, concurrency, noop };
+    return { activities: shape.length, shape, concurrency, noop };
   } finally {
     await worker.stop();
     await connection.close();
