@@ -15,11 +15,15 @@ export interface ChildHandle {
  * Runs `file` as its own node process (so its pid is the measured process, not a wrapper): compiled
  * JavaScript as it is, TypeScript under tsx. stdout and stderr go to `logDir/name.log`.
  */
-export function spawnNode(name: string, file: string, options: { env: NodeJS.ProcessEnv; logDir: string; args?: string[] }): ChildHandle {
+export function spawnNode(
+  name: string,
+  file: string,
+  options: { env: NodeJS.ProcessEnv; logDir: string; args?: string[]; nodeArgs?: string[] },
+): ChildHandle {
   const logFile = join(options.logDir, `${name}.log`);
   const out = openSync(logFile, 'a');
   const loader = file.endsWith('.ts') ? ['--import', 'tsx'] : [];
-  const child: ChildProcess = spawn(process.execPath, [...loader, file, ...(options.args ?? [])], {
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), ...loader, file, ...(options.args ?? [])], {
     env: options.env,
     stdio: ['ignore', out, out],
   });
@@ -79,4 +83,15 @@ export function sampleRss(processes: { name: string; pid: number }[], intervalMs
       return { ...peaks };
     },
   };
+}
+
+/**
+ * What `npm run <script>` runs when its script is `node [flags] file`: the flags and the file, so the
+ * bench starts a process exactly as production does while measuring node itself, not npm.
+ */
+export function npmScriptCommand(packageJsonPath: string, script: string): { nodeArgs: string[]; file: string } {
+  const scripts = (JSON.parse(readFileSync(packageJsonPath, 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const words = (scripts[script] ?? '').split(/\s+/).filter(Boolean);
+  if (words[0] !== 'node' || words.length < 2) throw new Error(`npm run ${script} is not "node [flags] file": ${scripts[script]}`);
+  return { nodeArgs: words.slice(1, -1), file: words.at(-1)! };
 }

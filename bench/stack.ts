@@ -9,7 +9,7 @@ import { createScratchDatabase } from '../db/scratch-database.js';
 import type { Database } from '../db/schema.js';
 import { startDevServer, type DevServer } from '../temporal/dev-server.js';
 import { freePort } from '../test/support/free-port.js';
-import { spawnNode, type ChildHandle } from './processes.js';
+import { npmScriptCommand, spawnNode, type ChildHandle } from './processes.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -91,8 +91,12 @@ export async function startBenchStack(options: StackOptions): Promise<BenchStack
       WORKER_METRICS_ADDRESS: '',
       ...options.env,
     };
-    const spawn = (name: string, file: string, args: string[] = []) =>
-      spawnNode(name, join(root, file), { env: childEnv, logDir, args });
+    const spawn = (name: string, file: string, args: string[] = [], nodeArgs: string[] = []) =>
+      spawnNode(name, join(root, file), { env: childEnv, logDir, args, nodeArgs });
+    const spawnAsNpmRuns = (script: 'api' | 'worker') => {
+      const { nodeArgs, file } = npmScriptCommand(join(root, 'package.json'), script);
+      return spawn(script, file, [], nodeArgs);
+    };
 
     let sandbox: ChildHandle | undefined;
     let sandboxRuns = 0;
@@ -111,11 +115,11 @@ export async function startBenchStack(options: StackOptions): Promise<BenchStack
     closers.push(async () => sandbox?.stop());
     await restartSandbox(0, 0);
 
-    // As `npm run worker` and `npm run api` run them: compiled, under plain node.
+    // As `npm run worker` and `npm run api` run them: compiled, under plain node, with their flags.
     execFileSync('npm', ['run', '-s', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-    const worker = spawn('worker', 'dist/worker/main.js');
+    const worker = spawnAsNpmRuns('worker');
     closers.push(() => worker.stop());
-    const api = spawn('api', 'dist/api/main.js');
+    const api = spawnAsNpmRuns('api');
     closers.push(() => api.stop());
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     await waitForHttp(`${apiUrl}/healthz`);
