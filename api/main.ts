@@ -4,6 +4,7 @@ import { createWebhookVerifier } from '../carrier/webhook-verifier.js';
 import { loadConfig, type Config } from '../config/config.js';
 import { connectServiceDatabase } from '../db/connect.js';
 import { onShutdown } from '../lifecycle/on-shutdown.js';
+import { temporalConnectionOptions } from '../temporal/connection-options.js';
 import { startApiServer } from './start-api-server.js';
 
 /** TELNYX_PUBLIC_KEY, or in sandbox mode (no TELNYX_API_KEY) the key the sandbox signs with. */
@@ -25,7 +26,7 @@ try {
   const db = connectServiceDatabase(config, logger);
   shutdown.add(() => db.destroy());
   // Lazy: the API starts (and /readyz says 503) while Temporal is still coming up.
-  const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
+  const connection = Connection.lazy(temporalConnectionOptions(config));
   shutdown.add(() => connection.close());
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const webhookVerifier = createWebhookVerifier(await webhookPublicKey(config));

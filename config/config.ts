@@ -22,6 +22,18 @@ const schema = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   /** Task queue shared by the API (client) and the worker. */
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('phone-numbers'),
+  /** Reach Temporal over TLS with the system's CAs (Temporal Cloud). The TLS paths and TEMPORAL_API_KEY imply it. */
+  TEMPORAL_TLS: flag(false),
+  /** PEM file of the CA that signed the Temporal frontend's certificate, when it is not publicly trusted. */
+  TEMPORAL_TLS_CA_PATH: optionalText,
+  /** PEM client certificate for mTLS; set TEMPORAL_TLS_KEY_PATH with it. */
+  TEMPORAL_TLS_CERT_PATH: optionalText,
+  /** PEM private key of TEMPORAL_TLS_CERT_PATH. */
+  TEMPORAL_TLS_KEY_PATH: optionalText,
+  /** The name the server's certificate is checked against, when it is not TEMPORAL_ADDRESS's host. */
+  TEMPORAL_TLS_SERVER_NAME: optionalText,
+  /** Temporal Cloud API key, sent as a bearer token (over TLS). */
+  TEMPORAL_API_KEY: optionalText,
   /** gRPC port of the dev server `npm start` launches when TEMPORAL_ADDRESS is unset. */
   TEMPORAL_DEV_PORT: integer(7233, 1),
   /** Port of the Temporal Web UI the local dev server serves. */
@@ -86,6 +98,14 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
+/** Rules across keys: a client certificate needs its key and the other way round. */
+const checkedSchema = schema.superRefine((config, context) => {
+  const pair = ['TEMPORAL_TLS_CERT_PATH', 'TEMPORAL_TLS_KEY_PATH'] as const;
+  for (const [key, other] of [pair, [pair[1], pair[0]]] as const) {
+    if (config[key] && !config[other]) context.addIssue({ code: 'custom', path: [other], message: `must be set with ${key} (mTLS needs both)` });
+  }
+});
+
 export type Config = Readonly<z.infer<typeof schema>>;
 
 /** Thrown when the environment holds a bad value; the message names every bad key. */
@@ -98,7 +118,7 @@ export class ConfigError extends Error {
 
 /** Parses the environment into a frozen config, failing fast with every bad key named. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = schema.safeParse(env);
+  const parsed = checkedSchema.safeParse(env);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }

@@ -10,6 +10,7 @@ import { loadConfig } from '../config/config.js';
 import { connectServiceDatabase } from '../db/connect.js';
 import { onShutdown } from '../lifecycle/on-shutdown.js';
 import { migrateToLatest } from '../db/migrator.js';
+import { temporalConnectionOptions } from '../temporal/connection-options.js';
 import { startDevServer } from '../temporal/dev-server.js';
 import { createWorker } from '../worker/create-worker.js';
 import { setUpReconcileSchedule } from '../worker/reconcile-schedule.js';
@@ -29,9 +30,9 @@ async function start() {
   shutdown.add(() => db.destroy());
   await migrateToLatest(db);
 
-  let temporalAddress = config.TEMPORAL_ADDRESS;
+  let temporalConnection = temporalConnectionOptions(config);
   let temporalUiUrl: string | null = null;
-  if (!temporalAddress) {
+  if (!config.TEMPORAL_ADDRESS) {
     const devServer = await startDevServer({
       port: config.TEMPORAL_DEV_PORT,
       uiPort: config.TEMPORAL_UI_PORT,
@@ -39,7 +40,7 @@ async function start() {
       dbFile: join(dataDir, 'temporal.sqlite'),
     });
     shutdown.add(() => devServer.stop());
-    temporalAddress = devServer.address;
+    temporalConnection = { address: devServer.address };
     temporalUiUrl = devServer.uiUrl;
   }
 
@@ -57,7 +58,7 @@ async function start() {
   if (!carrierConfig.publicKey) throw new Error('TELNYX_PUBLIC_KEY is required when TELNYX_API_KEY is set');
   const carrier = createTelnyxCarrier({ apiKey: carrierConfig.apiKey!, baseURL: carrierConfig.baseURL });
 
-  const workerConnection = await NativeConnection.connect({ address: temporalAddress });
+  const workerConnection = await NativeConnection.connect(temporalConnection);
   shutdown.add(() => workerConnection.close());
   const worker = await createWorker({
     connection: workerConnection,
@@ -70,7 +71,7 @@ async function start() {
   });
   shutdown.add(runWorker(worker).stop);
 
-  const clientConnection = await Connection.connect({ address: temporalAddress });
+  const clientConnection = await Connection.connect(temporalConnection);
   shutdown.add(() => clientConnection.close());
   const temporal = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
   await setUpReconcileSchedule(temporal, config, logger);
@@ -83,7 +84,7 @@ async function start() {
 
   const credentials = await ensureLocalCredentials(db, dataDir);
   logger.info(
-    { apiUrl: api.url, temporalAddress, temporalUiUrl, carrierBaseURL: carrierConfig.baseURL, workerMetricsUrl: metricsAddress ? `http://${metricsAddress}/metrics` : null },
+    { apiUrl: api.url, temporalAddress: temporalConnection.address, temporalUiUrl, carrierBaseURL: carrierConfig.baseURL, workerMetricsUrl: metricsAddress ? `http://${metricsAddress}/metrics` : null },
     'local stack up',
   );
   // The banner is for the person at the terminal (it names the local key); the JSON line above is for machines.
@@ -94,7 +95,7 @@ async function start() {
       `  API:          ${api.url}/api/v1/phone/numbers`,
       `  API key:      ${credentials.apiKey}`,
       `  API docs:     ${api.url}/docs`,
-      `  Temporal UI:  ${temporalUiUrl ?? `(external cluster at ${temporalAddress})`}`,
+      `  Temporal UI:  ${temporalUiUrl ?? `(external cluster at ${temporalConnection.address})`}`,
       `  Metrics:      ${api.url}/metrics (API)${metricsAddress ? `, http://${metricsAddress}/metrics (worker)` : ''}`,
       `  Carrier:      ${config.TELNYX_API_KEY ? carrierConfig.baseURL : `Telnyx sandbox at ${carrierConfig.baseURL}`}`,
       `  Database:     ${config.DATABASE_URL ? 'PostgreSQL from DATABASE_URL' : `embedded PostgreSQL in ${join(dataDir, 'pglite')}`}`,

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { loadConfig } from '../config/config.js';
 import { parseOptions, runCli } from './cli-args.js';
+import { temporalConnectionOptions } from './connection-options.js';
 import { fetchHistory } from './history-source.js';
 
 const usage = `usage: npm run history:export -- --workflow-id ID --out FILE [--run-id RUN_ID]
@@ -14,7 +15,7 @@ Worker.runReplayHistory load.`;
 await runCli(usage, async () => {
   const options = parseOptions(process.argv.slice(2), { required: ['workflow-id', 'out'], optional: ['run-id'] });
   const config = loadConfig();
-  const target = { address: config.TEMPORAL_ADDRESS ?? '127.0.0.1:7233', namespace: config.TEMPORAL_NAMESPACE };
+  const target = { ...temporalConnectionOptions(config), namespace: config.TEMPORAL_NAMESPACE };
   const history = await fetchHistory(target, options['workflow-id']!, options['run-id']);
   await mkdir(dirname(options.out!), { recursive: true });
   // historyToJSON, not JSON.stringify: proto longs and enums must round-trip through historyFromJSON.

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { Client, Connection } from '@temporalio/client';
 import { historyFromJSON, type History } from '@temporalio/common/lib/proto-utils.js';
+import type { TemporalConnectionOptions } from './connection-options.js';
 
-export interface ServerTarget {
-  address: string;
+export interface ServerTarget extends TemporalConnectionOptions {
   namespace: string;
 }
 
@@ -12,7 +12,8 @@ export async function fetchHistory(target: ServerTarget, workflowId: string, run
   const where = `${workflowId}${runId ? ` (run ${runId})` : ''} from ${target.address}/${target.namespace}`;
   let connection: Connection;
   try {
-    connection = await Connection.connect({ address: target.address, connectTimeout: 5000 });
+    const { namespace: _namespace, ...connectionOptions } = target;
+    connection = await Connection.connect({ ...connectionOptions, connectTimeout: 5000 });
   } catch (error) {
     throw new Error(`could not fetch the history of ${where}: ${error instanceof Error ? error.message : String(error)}`);
   }

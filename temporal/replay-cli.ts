@@ -3,6 +3,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../config/config.js';
 import { workflowsPath as currentWorkflowsPath } from '../worker/create-worker.js';
 import { parseOptions, runCli, UsageError } from './cli-args.js';
+import { temporalConnectionOptions } from './connection-options.js';
 import { fetchHistory, readHistoryFile } from './history-source.js';
 import { replayHistory } from './replay.js';
 
@@ -22,7 +23,7 @@ await runCli(usage, async () => {
   if (!options['workflow-id'] && !options.file) throw new UsageError('give --workflow-id, --file, or both');
   if (options.file && options['run-id']) throw new UsageError('--run-id only applies when fetching from the server');
   const config = loadConfig();
-  const target = { address: config.TEMPORAL_ADDRESS ?? '127.0.0.1:7233', namespace: config.TEMPORAL_NAMESPACE };
+  const target = { ...temporalConnectionOptions(config), namespace: config.TEMPORAL_NAMESPACE };
   const workflowsPath = options['workflows-path'] ? resolve(options['workflows-path']) : currentWorkflowsPath;
   Runtime.install({ logger: new DefaultLogger('WARN') });
 

@@ -1,10 +1,12 @@
 import { Connection } from '@temporalio/client';
 import { loadConfig } from '../config/config.js';
 import { searchAttributes } from '../domain/search-attributes.js';
+import { temporalConnectionOptions } from './connection-options.js';
 import { setupNamespace } from './namespace-setup.js';
 
 const config = loadConfig();
-const address = config.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
+const connectionOptions = temporalConnectionOptions(config);
+const { address } = connectionOptions;
 const namespace = config.TEMPORAL_NAMESPACE;
 const onRetry = (what: string, error: unknown) =>
   console.error(`${what}: ${error instanceof Error ? error.message : String(error)}; retrying`);
@@ -12,7 +14,7 @@ const onRetry = (what: string, error: unknown) =>
 async function connect(deadline: number): Promise<Connection> {
   for (;;) {
     try {
-      return await Connection.connect({ address, connectTimeout: 5000 });
+      return await Connection.connect({ ...connectionOptions, connectTimeout: 5000 });
     } catch (error) {
       if (Date.now() > deadline) throw error;
       onRetry(`connecting to ${address}`, error);

@@ -5,6 +5,7 @@ import { createTelnyxCarrier } from '../carrier/telnyx-carrier.js';
 import { loadConfig } from '../config/config.js';
 import { connectServiceDatabase } from '../db/connect.js';
 import { onShutdown } from '../lifecycle/on-shutdown.js';
+import { temporalConnectionOptions } from '../temporal/connection-options.js';
 import { bundleWorkflowsApart } from './bundle-workflows-apart.js';
 import { createWorker } from './create-worker.js';
 import { setUpReconcileSchedule } from './reconcile-schedule.js';
@@ -22,7 +23,7 @@ try {
   const db = connectServiceDatabase(config, logger);
   shutdown.add(() => db.destroy());
   const carrier = createTelnyxCarrier({ apiKey: config.TELNYX_API_KEY ?? 'sandbox', baseURL: config.TELNYX_BASE_URL });
-  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   shutdown.add(() => connection.close());
   const bundle = await bundleWorkflowsApart();
   const worker = await createWorker({

@@ -1,0 +1,80 @@
+import { createConnection } from 'node:net';
+import { createServer, type Server } from 'node:tls';
+import { Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { loadConfig } from '../../../config/config.js';
+import { temporalConnectionOptions } from '../../../temporal/connection-options.js';
+import { makeTestCertificates } from '../../support/tls-certificates.js';
+
+const certificates = makeTestCertificates();
+let proxy: Server;
+let proxyAddress: string;
+
+/** An mTLS front for the run's dev server, as a private CA and a TLS-terminating load balancer would be. */
+beforeAll(async () => {
+  const [host, port] = inject('temporalAddress').split(':') as [string, string];
+  proxy = createServer(
+    {
+      key: certificates.read(certificates.serverKeyPath),
+      cert: certificates.read(certificates.serverCertPath),
+      ca: certificates.read(certificates.caPath),
+      requestCert: true,
+      rejectUnauthorized: true,
+      ALPNProtocols: ['h2'],
+    },
+    (client) => {
+      const upstream = createConnection({ host, port: Number(port) });
+      for (const socket of [client, upstream]) socket.on('error', () => undefined);
+      client.pipe(upstream).pipe(client);
+      client.on('close', () => upstream.destroy());
+      upstream.on('close', () => client.destroy());
+    },
+  );
+  proxy.on('tlsClientError', () => undefined);
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  proxyAddress = `127.0.0.1:${(proxy.address() as { port: number }).port}`;
+});
+
+afterAll(async () => {
+  await new Promise((resolve) => proxy.close(resolve));
+});
+
+const mtlsConfig = () =>
+  loadConfig({
+    TEMPORAL_ADDRESS: proxyAddress,
+    TEMPORAL_TLS_CA_PATH: certificates.caPath,
+    TEMPORAL_TLS_CERT_PATH: certificates.clientCertPath,
+    TEMPORAL_TLS_KEY_PATH: certificates.clientKeyPath,
+  });
+
+describe('Temporal over mTLS (TEMPORAL_TLS_* settings)', () => {
+  it('when the API-side client connects with the CA and client pair, then the server answers through TLS', async () => {
+    const connection = await Connection.connect({ ...temporalConnectionOptions(mtlsConfig()), connectTimeout: 10_000 });
+    try {
+      const namespace = await connection.workflowService.describeNamespace({ namespace: 'default' });
+
+      expect(namespace.namespaceInfo?.name).toBe('default');
+    } finally {
+      await connection.close();
+    }
+  });
+
+  it('when the worker-side connection connects with the same settings, then it is accepted', async () => {
+    const connection = await NativeConnection.connect(temporalConnectionOptions(mtlsConfig()));
+
+    await expect(connection.close()).resolves.toBeUndefined();
+  });
+
+  it('when the client presents no certificate, then the server refuses it', async () => {
+    const options = temporalConnectionOptions(loadConfig({ TEMPORAL_ADDRESS: proxyAddress, TEMPORAL_TLS_CA_PATH: certificates.caPath }));
+
+    await expect(Connection.connect({ ...options, connectTimeout: 3000 })).rejects.toThrow();
+  });
+
+  it('when the server certificate is not signed by the configured CA, then the client refuses the server', async () => {
+    const options = temporalConnectionOptions(loadConfig({ TEMPORAL_ADDRESS: proxyAddress, TEMPORAL_TLS: 'true' }));
+
+    await expect(Connection.connect({ ...options, connectTimeout: 3000 })).rejects.toThrow();
+  });
+});

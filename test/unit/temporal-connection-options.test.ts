@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../config/config.js';
+import { temporalConnectionOptions } from '../../temporal/connection-options.js';
+import { makeTestCertificates } from '../support/tls-certificates.js';
+
+const certificates = makeTestCertificates();
+
+describe('temporalConnectionOptions', () => {
+  it('when nothing about TLS is set, then it connects in plain text to TEMPORAL_ADDRESS or 127.0.0.1:7233', () => {
+    expect(temporalConnectionOptions(loadConfig({}))).toEqual({ address: '127.0.0.1:7233' });
+    expect(temporalConnectionOptions(loadConfig({ TEMPORAL_ADDRESS: 'temporal:7233' }))).toEqual({ address: 'temporal:7233' });
+  });
+
+  it('when TEMPORAL_TLS is true, then TLS is on with the system CAs and nothing else', () => {
+    expect(temporalConnectionOptions(loadConfig({ TEMPORAL_TLS: 'true' }))).toEqual({ address: '127.0.0.1:7233', tls: {} });
+  });
+
+  it('when a Temporal Cloud API key is set, then TLS is on and the key is passed', () => {
+    const options = temporalConnectionOptions(loadConfig({ TEMPORAL_ADDRESS: 'ns.acct.tmprl.cloud:7233', TEMPORAL_API_KEY: 'secret' }));
+
+    expect(options).toEqual({ address: 'ns.acct.tmprl.cloud:7233', tls: {}, apiKey: 'secret' });
+  });
+
+  it('when the CA, the client pair and a server name are set, then their files are read into the TLS config', () => {
+    const options = temporalConnectionOptions(
+      loadConfig({
+        TEMPORAL_TLS_CA_PATH: certificates.caPath,
+        TEMPORAL_TLS_CERT_PATH: certificates.clientCertPath,
+        TEMPORAL_TLS_KEY_PATH: certificates.clientKeyPath,
+        TEMPORAL_TLS_SERVER_NAME: 'temporal.internal',
+      }),
+    );
+
+    expect(options.tls).toEqual({
+      serverRootCACertificate: certificates.read(certificates.caPath),
+      clientCertPair: { crt: certificates.read(certificates.clientCertPath), key: certificates.read(certificates.clientKeyPath) },
+      serverNameOverride: 'temporal.internal',
+    });
+  });
+
+  it('when a PEM path does not exist, then a ConfigError names the key and the path', () => {
+    const config = loadConfig({ TEMPORAL_TLS_CA_PATH: '/nonexistent/ca.pem' });
+
+    expect(() => temporalConnectionOptions(config)).toThrow(ConfigError);
+    expect(() => temporalConnectionOptions(config)).toThrow(/TEMPORAL_TLS_CA_PATH: cannot read \/nonexistent\/ca\.pem/);
+  });
+
+  it('when only one half of the client pair is set, then loading the config fails naming the missing key', () => {
+    expect(() => loadConfig({ TEMPORAL_TLS_CERT_PATH: certificates.clientCertPath })).toThrow(/TEMPORAL_TLS_KEY_PATH: must be set with TEMPORAL_TLS_CERT_PATH/);
+    expect(() => loadConfig({ TEMPORAL_TLS_KEY_PATH: certificates.clientKeyPath })).toThrow(/TEMPORAL_TLS_CERT_PATH: must be set with TEMPORAL_TLS_KEY_PATH/);
+  });
+});
