@@ -16,7 +16,7 @@ export async function saveEvidence(invariants: InvariantResult[], temporalAddres
   await mkdir(join(dir, 'histories'), { recursive: true });
   for (const workflowId of [...ids].slice(0, 10)) {
     try {
-      const history = await fetchHistory({ address: temporalAddress, namespace: 'default' }, workflowId);
+      const history = await fetchHistory({ connection: { address: temporalAddress }, namespace: 'default' }, workflowId);
       const file = join(dir, 'histories', `${workflowId.replaceAll('/', '_')}.json`);
       await writeFile(file, historyToJSON(history));
       saved.push(file);

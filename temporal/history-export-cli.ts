@@ -15,7 +15,7 @@ Worker.runReplayHistory load.`;
 await runCli(usage, async () => {
   const options = parseOptions(process.argv.slice(2), { required: ['workflow-id', 'out'], optional: ['run-id'] });
   const config = loadConfig();
-  const target = { ...temporalConnectionOptions(config), namespace: config.TEMPORAL_NAMESPACE };
+  const target = { connection: temporalConnectionOptions(config), namespace: config.TEMPORAL_NAMESPACE };
   const history = await fetchHistory(target, options['workflow-id']!, options['run-id']);
   await mkdir(dirname(options.out!), { recursive: true });
   // historyToJSON, not JSON.stringify: proto longs and enums must round-trip through historyFromJSON.

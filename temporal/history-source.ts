@@ -3,17 +3,17 @@ import { Client, Connection } from '@temporalio/client';
 import { historyFromJSON, type History } from '@temporalio/common/lib/proto-utils.js';
 import type { TemporalConnectionOptions } from './connection-options.js';
 
-export interface ServerTarget extends TemporalConnectionOptions {
+export interface ServerTarget {
+  connection: TemporalConnectionOptions;
   namespace: string;
 }
 
 /** One workflow run's full history from the server; the latest run when `runId` is omitted. */
 export async function fetchHistory(target: ServerTarget, workflowId: string, runId?: string): Promise<History> {
-  const where = `${workflowId}${runId ? ` (run ${runId})` : ''} from ${target.address}/${target.namespace}`;
+  const where = `${workflowId}${runId ? ` (run ${runId})` : ''} from ${target.connection.address}/${target.namespace}`;
   let connection: Connection;
   try {
-    const { namespace: _namespace, ...connectionOptions } = target;
-    connection = await Connection.connect({ ...connectionOptions, connectTimeout: 5000 });
+    connection = await Connection.connect({ ...target.connection, connectTimeout: 5000 });
   } catch (error) {
     throw new Error(`could not fetch the history of ${where}: ${error instanceof Error ? error.message : String(error)}`);
   }

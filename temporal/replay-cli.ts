@@ -23,14 +23,14 @@ await runCli(usage, async () => {
   if (!options['workflow-id'] && !options.file) throw new UsageError('give --workflow-id, --file, or both');
   if (options.file && options['run-id']) throw new UsageError('--run-id only applies when fetching from the server');
   const config = loadConfig();
-  const target = { ...temporalConnectionOptions(config), namespace: config.TEMPORAL_NAMESPACE };
+  const target = { connection: temporalConnectionOptions(config), namespace: config.TEMPORAL_NAMESPACE };
   const workflowsPath = options['workflows-path'] ? resolve(options['workflows-path']) : currentWorkflowsPath;
   Runtime.install({ logger: new DefaultLogger('WARN') });
 
   const history = options.file
     ? await readHistoryFile(options.file)
     : await fetchHistory(target, options['workflow-id']!, options['run-id']);
-  const source = options.file ?? `${options['workflow-id']} on ${target.address}/${target.namespace}`;
+  const source = options.file ?? `${options['workflow-id']} on ${target.connection.address}/${target.namespace}`;
   const outcome = await replayHistory({ history, workflowsPath, workflowId: options['workflow-id'] });
   const code = relative(process.cwd(), workflowsPath);
   if (outcome.ok) {
