@@ -100,9 +100,11 @@ const schema = z.object({
 
 /** Rules across keys: a client certificate needs its key and the other way round. */
 const checkedSchema = schema.superRefine((config, context) => {
-  const pair = ['TEMPORAL_TLS_CERT_PATH', 'TEMPORAL_TLS_KEY_PATH'] as const;
-  for (const [key, other] of [pair, [pair[1], pair[0]]] as const) {
-    if (config[key] && !config[other]) context.addIssue({ code: 'custom', path: [other], message: `must be set with ${key} (mTLS needs both)` });
+  if (config.TEMPORAL_TLS_CERT_PATH && !config.TEMPORAL_TLS_KEY_PATH) {
+    context.addIssue({ code: 'custom', path: ['TEMPORAL_TLS_KEY_PATH'], message: 'must be set with TEMPORAL_TLS_CERT_PATH (mTLS needs both)' });
+  }
+  if (config.TEMPORAL_TLS_KEY_PATH && !config.TEMPORAL_TLS_CERT_PATH) {
+    context.addIssue({ code: 'custom', path: ['TEMPORAL_TLS_CERT_PATH'], message: 'must be set with TEMPORAL_TLS_KEY_PATH (mTLS needs both)' });
   }
 });
 

@@ -30,19 +30,17 @@ async function start() {
   shutdown.add(() => db.destroy());
   await migrateToLatest(db);
 
-  let temporalConnection = temporalConnectionOptions(config);
-  let temporalUiUrl: string | null = null;
-  if (!config.TEMPORAL_ADDRESS) {
-    const devServer = await startDevServer({
-      port: config.TEMPORAL_DEV_PORT,
-      uiPort: config.TEMPORAL_UI_PORT,
-      namespace: config.TEMPORAL_NAMESPACE,
-      dbFile: join(dataDir, 'temporal.sqlite'),
-    });
-    shutdown.add(() => devServer.stop());
-    temporalConnection = { address: devServer.address };
-    temporalUiUrl = devServer.uiUrl;
-  }
+  const devServer = config.TEMPORAL_ADDRESS
+    ? null
+    : await startDevServer({
+        port: config.TEMPORAL_DEV_PORT,
+        uiPort: config.TEMPORAL_UI_PORT,
+        namespace: config.TEMPORAL_NAMESPACE,
+        dbFile: join(dataDir, 'temporal.sqlite'),
+      });
+  if (devServer) shutdown.add(() => devServer.stop());
+  const temporalConnection = devServer ? { address: devServer.address } : temporalConnectionOptions(config);
+  const temporalUiUrl = devServer?.uiUrl ?? null;
 
   const apiUrl = `http://${config.HOST}:${config.PORT}`;
   let carrierConfig = { apiKey: config.TELNYX_API_KEY, baseURL: config.TELNYX_BASE_URL, publicKey: config.TELNYX_PUBLIC_KEY };

@@ -1,4 +1,5 @@
 import { createConnection, createServer, type Socket } from 'node:net';
+import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
 
 export interface TcpProxy {
   port: number;
@@ -8,11 +9,14 @@ export interface TcpProxy {
   close(): Promise<void>;
 }
 
-/** A loopback TCP proxy a test can pause, to take a dependency away from one client only. */
-export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
+/**
+ * A loopback TCP proxy a test can pause, to take a dependency away from one client only. With `tls`,
+ * it terminates TLS (as a load balancer in front of the dependency would) and forwards plain TCP.
+ */
+export async function startTcpProxy(target: { host: string; port: number }, options: { tls?: TlsOptions } = {}): Promise<TcpProxy> {
   const open = new Set<Socket>();
   let paused = false;
-  const server = createServer((client) => {
+  const forward = (client: Socket) => {
     if (paused) return void client.destroy();
     const upstream = createConnection(target);
     for (const socket of [client, upstream]) {
@@ -23,7 +27,8 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     client.pipe(upstream).pipe(client);
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
-  });
+  };
+  const server = options.tls ? createTlsServer(options.tls, forward).on('tlsClientError', () => undefined) : createServer(forward);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   if (typeof address !== 'object' || !address) throw new Error('proxy has no port');

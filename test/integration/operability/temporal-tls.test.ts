@@ -1,43 +1,36 @@
-import { createConnection } from 'node:net';
-import { createServer, type Server } from 'node:tls';
 import { Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../../../config/config.js';
 import { temporalConnectionOptions } from '../../../temporal/connection-options.js';
+import { startTcpProxy, type TcpProxy } from '../../support/tcp-proxy.js';
 import { makeTestCertificates } from '../../support/tls-certificates.js';
 
 const certificates = makeTestCertificates();
-let proxy: Server;
+let proxy: TcpProxy;
 let proxyAddress: string;
 
 /** An mTLS front for the run's dev server, as a private CA and a TLS-terminating load balancer would be. */
 beforeAll(async () => {
   const [host, port] = inject('temporalAddress').split(':') as [string, string];
-  proxy = createServer(
+  proxy = await startTcpProxy(
+    { host, port: Number(port) },
     {
-      key: certificates.read(certificates.serverKeyPath),
-      cert: certificates.read(certificates.serverCertPath),
-      ca: certificates.read(certificates.caPath),
-      requestCert: true,
-      rejectUnauthorized: true,
-      ALPNProtocols: ['h2'],
-    },
-    (client) => {
-      const upstream = createConnection({ host, port: Number(port) });
-      for (const socket of [client, upstream]) socket.on('error', () => undefined);
-      client.pipe(upstream).pipe(client);
-      client.on('close', () => upstream.destroy());
-      upstream.on('close', () => client.destroy());
+      tls: {
+        key: certificates.read(certificates.serverKeyPath),
+        cert: certificates.read(certificates.serverCertPath),
+        ca: certificates.read(certificates.caPath),
+        requestCert: true,
+        rejectUnauthorized: true,
+        ALPNProtocols: ['h2'],
+      },
     },
   );
-  proxy.on('tlsClientError', () => undefined);
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  proxyAddress = `127.0.0.1:${(proxy.address() as { port: number }).port}`;
+  proxyAddress = `127.0.0.1:${proxy.port}`;
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => proxy.close(resolve));
+  await proxy.close();
 });
 
 const mtlsConfig = () =>
