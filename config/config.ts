@@ -1,5 +1,13 @@
 import { z } from 'zod';
 
+/** The longest ORDER_DEADLINE_MS: a provisioning never waits on one carrier order for more than a week. */
+export const maxOrderDeadlineMs = 7 * 24 * 60 * 60 * 1000;
+
+/** What a deployment without a Telnyx key uses: the sandbox's connection and a fixed deployment id. */
+const sandboxDefaults = { TELNYX_CONNECTION_ID: 'sandbox-connection', DEPLOYMENT_ID: 'sandbox' } as const;
+
+const loopbackHosts = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+
 const optionalText = z
   .string()
   .trim()
@@ -56,14 +64,23 @@ const schema = z.object({
   TELNYX_BASE_URL: z.url().default('http://127.0.0.1:4010/v2'),
   /** Base64 Ed25519 public key that signs Telnyx webhooks. Unset in local mode: the sandbox's key. */
   TELNYX_PUBLIC_KEY: optionalText,
-  /** Telnyx voice connection (Call Control application) numbers are attached to. */
-  TELNYX_CONNECTION_ID: z.string().min(1).default('sandbox-connection'),
+  /**
+   * Telnyx voice connection (Call Control application) numbers are attached to. Required with
+   * TELNYX_API_KEY; without a key, the sandbox's `sandbox-connection`.
+   */
+  TELNYX_CONNECTION_ID: optionalText,
+  /**
+   * Names this deployment on a shared carrier account: numbers it configures carry the tag
+   * `deployment:<id>`, and reconciliation touches no other number. Required with TELNYX_API_KEY;
+   * `npm start` generates one and keeps it under DATA_DIR; without a key, `sandbox`.
+   */
+  DEPLOYMENT_ID: optionalText.pipe(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'must be 1-63 letters, digits, ".", "_" or "-"').optional()),
   /** Port of the Telnyx sandbox. */
   SANDBOX_PORT: integer(4010, 0),
   /** How long POST /numbers waits for provisioning before answering 202. */
   PROVISION_WAIT_MS: integer(20_000, 0),
-  /** How long an order may stay pending at the carrier before provisioning fails. */
-  ORDER_DEADLINE_MS: integer(24 * 60 * 60 * 1000, 1),
+  /** How long an order may stay pending at the carrier before provisioning fails; at most 7 days. */
+  ORDER_DEADLINE_MS: integer(24 * 60 * 60 * 1000, 1).refine((ms) => ms <= maxOrderDeadlineMs, 'must be at most 604800000 (7 days)'),
   /** Numbers an organization may hold (provisioning + active + paused). */
   ORG_NUMBER_LIMIT: integer(3, 1),
   /** Requests one API key may make per minute before 429 `rate_limited`. */
@@ -72,8 +89,15 @@ const schema = z.object({
   RECONCILE_ENABLED: flag(true),
   /** How often the reconciliation sweep runs. */
   RECONCILE_INTERVAL_MS: integer(15 * 60 * 1000, 1000),
-  /** Age before the sweep releases a carrier number no live row owns; protects provisioning in flight. */
-  RECONCILE_GRACE_MS: integer(60 * 60 * 1000, 0),
+  /**
+   * Age before the sweep releases a carrier number no live row owns; protects provisioning in flight.
+   * At least ORDER_DEADLINE_MS, so an order that completes at its deadline is never taken for an orphan.
+   */
+  RECONCILE_GRACE_MS: integer(24 * 60 * 60 * 1000, 0),
+  /** Orphans one sweep may release; past it the sweep releases none, and reports them for an operator. */
+  RECONCILE_MAX_RELEASES: integer(10, 0),
+  /** The sweep reports what it would release or flag, and changes nothing. */
+  RECONCILE_DRY_RUN: flag(false),
   /** host:port where the worker serves the Temporal SDK's Prometheus metrics (`/metrics`); empty: not served. */
   WORKER_METRICS_ADDRESS: z
     .string()
@@ -98,8 +122,23 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
-/** Rules across keys: a client certificate needs its key and the other way round. */
+/**
+ * Rules across keys: a client certificate needs its key and the other way round; a real Telnyx key
+ * never falls back to sandbox defaults; the reconcile grace covers the order deadline.
+ */
 const checkedSchema = schema.superRefine((config, context) => {
+  if (config.TELNYX_API_KEY) {
+    for (const key of ['TELNYX_CONNECTION_ID', 'DEPLOYMENT_ID'] as const) {
+      if (!config[key]) context.addIssue({ code: 'custom', path: [key], message: 'must be set when TELNYX_API_KEY is set' });
+    }
+    const url = new URL(config.TELNYX_BASE_URL);
+    if (url.protocol !== 'https:' && !loopbackHosts.test(url.hostname)) {
+      context.addIssue({ code: 'custom', path: ['TELNYX_BASE_URL'], message: 'must be https when TELNYX_API_KEY is set (plain http only to a loopback Telnyx double)' });
+    }
+  }
+  if (config.RECONCILE_GRACE_MS < config.ORDER_DEADLINE_MS) {
+    context.addIssue({ code: 'custom', path: ['RECONCILE_GRACE_MS'], message: 'must be at least ORDER_DEADLINE_MS' });
+  }
   if (config.TEMPORAL_TLS_CERT_PATH && !config.TEMPORAL_TLS_KEY_PATH) {
     context.addIssue({ code: 'custom', path: ['TEMPORAL_TLS_KEY_PATH'], message: 'must be set with TEMPORAL_TLS_CERT_PATH (mTLS needs both)' });
   }
@@ -108,7 +147,14 @@ const checkedSchema = schema.superRefine((config, context) => {
   }
 });
 
-export type Config = Readonly<z.infer<typeof schema>>;
+/** Without a Telnyx key, the sandbox's connection and deployment id fill what was left unset. */
+const resolvedSchema = checkedSchema.transform((config) => ({
+  ...config,
+  TELNYX_CONNECTION_ID: config.TELNYX_CONNECTION_ID ?? sandboxDefaults.TELNYX_CONNECTION_ID,
+  DEPLOYMENT_ID: config.DEPLOYMENT_ID ?? sandboxDefaults.DEPLOYMENT_ID,
+}));
+
+export type Config = Readonly<z.output<typeof resolvedSchema>>;
 
 /** Thrown when the environment holds a bad value; the message names every bad key. */
 export class ConfigError extends Error {
@@ -120,7 +166,7 @@ export class ConfigError extends Error {
 
 /** Parses the environment into a frozen config, failing fast with every bad key named. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = checkedSchema.safeParse(env);
+  const parsed = resolvedSchema.safeParse(env);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
