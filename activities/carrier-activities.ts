@@ -7,7 +7,7 @@ import { carrierCall, toActivityFailure } from './carrier-failure.js';
 
 export interface CarrierActivityDeps {
   carrier: Carrier;
-  config: Pick<Config, 'TELNYX_CONNECTION_ID'>;
+  config: Pick<Config, 'TELNYX_CONNECTION_ID' | 'DEPLOYMENT_ID'>;
 }
 
 /** Tag every number this service configures carries, so operators can tell ours apart. */

@@ -9,7 +9,7 @@ import { createReconcileActivities } from './reconcile-activities.js';
 export interface ActivityDeps {
   db: Kysely<Database>;
   carrier: Carrier;
-  config: Pick<Config, 'ORG_NUMBER_LIMIT' | 'TELNYX_CONNECTION_ID'>;
+  config: Pick<Config, 'ORG_NUMBER_LIMIT' | 'TELNYX_CONNECTION_ID' | 'DEPLOYMENT_ID'>;
 }
 
 /** Every activity the workflows call, bound to their dependencies. */

@@ -18,7 +18,7 @@ export function createDirectProvisioner(deps: { db: Kysely<Database>; carrier: C
   const activities = createActivities({
     db: deps.db,
     carrier: deps.carrier,
-    config: { ORG_NUMBER_LIMIT: deps.orgNumberLimit, TELNYX_CONNECTION_ID: deps.connectionId },
+    config: { ORG_NUMBER_LIMIT: deps.orgNumberLimit, TELNYX_CONNECTION_ID: deps.connectionId, DEPLOYMENT_ID: 'bench' },
   });
 
   return async function provisionDirectly(slot: Slot): Promise<void> {
