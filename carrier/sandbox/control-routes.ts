@@ -42,6 +42,11 @@ export function applyConfig(config: SandboxConfig, body: Record<string, any>): v
   }
   if (completion?.delay_ms !== undefined) config.order_completion.delay_ms = nonNegative(completion.delay_ms, 'delay_ms');
   if (body.latency_ms !== undefined) config.latency_ms = nonNegative(body.latency_ms, 'latency_ms');
+  if (body.order_list_lag_ms !== undefined) config.order_list_lag_ms = nonNegative(body.order_list_lag_ms, 'order_list_lag_ms');
+  if (body.account_on_hold !== undefined) {
+    if (typeof body.account_on_hold !== 'boolean') throw new ControlInputError('account_on_hold must be true or false');
+    config.account_on_hold = body.account_on_hold;
+  }
   if (body.purchase_pending_ms !== undefined) config.purchase_pending_ms = nonNegative(body.purchase_pending_ms, 'purchase_pending_ms');
   if (body.webhook_url !== undefined) {
     if (body.webhook_url !== null && !URL.canParse(body.webhook_url)) throw new ControlInputError('webhook_url must be a URL or null');
@@ -67,7 +72,9 @@ export function handleControl(ctx: SandboxContext, control: ControlState, method
     case 'GET /numbers':
       return ok(ctx.state.numbers.map((number) => {
         const { id, phone_number, status, customer_reference, connection_id, tags, created_at } = toNumberJson(number);
-        return { id, phone_number, status, customer_reference, connection_id, tags, created_at };
+        // Which order bought it: the number's own customer_reference stays null until a PATCH sets it.
+        const order = ctx.state.orders.find((each) => each.id === number.order_id);
+        return { id, phone_number, status, customer_reference, connection_id, tags, created_at, order_id: number.order_id, order_customer_reference: order?.customer_reference ?? null };
       }));
     case 'GET /orders':
       return ok(ctx.state.orders.map(toOrderJson));

@@ -22,6 +22,22 @@ export const telnyxErrors = {
     new SandboxHttpError(401, [
       { code: '10009', title: 'Authentication failed', detail: 'Could not understand the provided credentials.' },
     ]),
+  /**
+   * 403 with 10010 "Authorization failed", the code Telnyx's error list gives for "no permission". The list
+   * has no code of its own for an account on hold, so the hold switch answers this one.
+   */
+  forbidden: (detail = 'You do not have permission to perform the requested action on the specified resource or resources.') =>
+    new SandboxHttpError(403, [{ code: '10010', title: 'Authorization failed', detail }]),
+  /** The docs do not say what deleting a `purchase-pending` number answers; the sandbox refuses it (stricter). */
+  purchasePending: (phoneNumber: string) =>
+    new SandboxHttpError(422, [
+      { code: '10015', title: 'Bad Request', detail: `${phoneNumber} is purchase-pending and cannot be deleted until its order completes.`, source: { pointer: '/id' } },
+    ]),
+  /** Cancel is documented for sub number orders "in 'pending' status" only; anything else is refused. */
+  notCancellable: (status: string) =>
+    new SandboxHttpError(422, [
+      { code: '10015', title: 'Bad Request', detail: `Only a sub number order in 'pending' status can be cancelled; this one is '${status}'.`, source: { pointer: '/status' } },
+    ]),
   notFound: (what: string) =>
     new SandboxHttpError(404, [
       { code: '10005', title: 'Resource not found', detail: `The requested ${what} could not be found.` },
@@ -56,6 +72,7 @@ export const telnyxErrors = {
 export function errorForStatus(status: number, code?: string): SandboxHttpError {
   const error =
     status === 401 ? telnyxErrors.unauthenticated()
+    : status === 403 ? telnyxErrors.forbidden()
     : status === 404 ? telnyxErrors.notFound('resource')
     : status === 429 ? telnyxErrors.rateLimited(1)
     : status === 422 ? telnyxErrors.invalid('/', 'Invalid request.')

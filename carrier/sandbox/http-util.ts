@@ -40,6 +40,14 @@ export function intParam(query: URLSearchParams, name: string, fallback: number,
   return value;
 }
 
+/** A boolean query parameter (`true`/`false`, as the SDK sends them), or null; 422 when it is anything else. */
+export function booleanParam(query: URLSearchParams, name: string): boolean | null {
+  const raw = query.get(name);
+  if (raw === null) return null;
+  if (raw !== 'true' && raw !== 'false') throw telnyxErrors.invalid(name, `${name} must be true or false.`);
+  return raw === 'true';
+}
+
 /** Slices a list the way Telnyx pages it, with the `meta` the SDK's pager reads. */
 export function paginate<T>(items: T[], query: URLSearchParams) {
   const pageSize = intParam(query, 'page[size]', 20, 250);

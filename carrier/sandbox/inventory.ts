@@ -10,7 +10,14 @@ export interface InventoryNumber {
   type: 'local' | 'toll_free';
   state: UsState | null;
   features: string[];
+  /** Not an exact match of the search (documented on the result); some toll-free numbers are. */
+  bestEffort: boolean;
+  /** Can take calls right after purchase; some toll-free numbers cannot. */
+  quickship: boolean;
 }
+
+/** Every 20th toll-free number is best effort, and another of every 20 is not quickship. */
+const tollFreeFlags = (index: number) => ({ bestEffort: index % 20 === 7, quickship: index % 20 !== 13 });
 
 /** The i-th number of a pool: deterministic, spread over the prefixes, unique for i < 8,000,000. */
 function nthNumber(prefixes: readonly string[], i: number): string {
@@ -28,13 +35,15 @@ function localStock(state: SandboxState, usState: UsState): number {
 function* pool(state: SandboxState, type: 'local' | 'toll_free' | null, usState: UsState | null): Generator<InventoryNumber> {
   if (type !== 'local' && usState === null) {
     for (let i = 0; i < state.config.inventory.toll_free; i += 1) {
-      yield { phoneNumber: nthNumber(tollFreePrefixes, i + state.number_offset), type: 'toll_free', state: null, features: ['sms', 'voice'] };
+      const index = i + state.number_offset;
+      yield { phoneNumber: nthNumber(tollFreePrefixes, index), type: 'toll_free', state: null, features: ['sms', 'voice'], ...tollFreeFlags(index) };
     }
   }
   if (type === 'toll_free') return;
   for (const each of usState ? [usState] : usStates) {
     for (let i = 0; i < localStock(state, each); i += 1) {
-      yield { phoneNumber: nthNumber(areaCodes[each], i + state.number_offset), type: 'local', state: each, features: ['sms', 'mms', 'voice'] };
+      const phoneNumber = nthNumber(areaCodes[each], i + state.number_offset);
+      yield { phoneNumber, type: 'local', state: each, features: ['sms', 'mms', 'voice'], bestEffort: false, quickship: true };
     }
   }
 }
@@ -50,6 +59,10 @@ export interface InventoryQuery {
   state: UsState | null;
   areaCode: string | null;
   features: string[];
+  /** `filter[best_effort]=false` leaves best-effort results out; absent or true keeps them. */
+  bestEffort: boolean;
+  /** `filter[quickship]=true` leaves out numbers that are not quickship; absent or false keeps them. */
+  quickship: boolean;
   limit: number;
 }
 
@@ -59,6 +72,7 @@ export function searchInventory(state: SandboxState, query: InventoryQuery, now 
     if (found.length >= query.limit) break;
     if (query.areaCode && candidate.phoneNumber.slice(2, 5) !== query.areaCode) continue;
     if (!query.features.every((feature) => candidate.features.includes(feature))) continue;
+    if ((!query.bestEffort && candidate.bestEffort) || (query.quickship && !candidate.quickship)) continue;
     if (isInStock(state, candidate.phoneNumber, now)) found.push(candidate);
   }
   return found;
@@ -86,8 +100,8 @@ export function toAvailableJson(number: InventoryNumber) {
   return {
     record_type: 'available_phone_number',
     phone_number: number.phoneNumber,
-    best_effort: false,
-    quickship: true,
+    best_effort: number.bestEffort,
+    quickship: number.quickship,
     reservable: true,
     region_information: region,
     cost_information: { upfront_cost: '1.00', monthly_cost: number.type === 'toll_free' ? '2.00' : '1.00', currency: 'USD' },

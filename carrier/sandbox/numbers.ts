@@ -2,12 +2,17 @@ import type { SandboxContext } from './context.js';
 import { telnyxErrors } from './errors.js';
 import type { NumberRecord } from './state.js';
 
-/** The JSON `GET /v2/phone_numbers` returns; status is derived so `purchase-pending` can lapse. */
+/** `purchase-pending` while its order is pending, and for `purchase_pending_ms` after it succeeded. */
+export function numberStatus(number: NumberRecord, now = Date.now()): 'purchase-pending' | 'active' {
+  return number.active_from === null || now < number.active_from ? 'purchase-pending' : 'active';
+}
+
+/** The JSON `GET /v2/phone_numbers` returns (sandbox bookkeeping left out). */
 export function toNumberJson(number: NumberRecord, now = Date.now()) {
-  const { active_from: activeFrom, ...rest } = number;
+  const { active_from: _activeFrom, order_id: _orderId, ...rest } = number;
   return {
     ...rest,
-    status: now < activeFrom ? 'purchase-pending' : 'active',
+    status: numberStatus(number, now),
     country_iso_alpha2: 'US',
     billing_group_id: null,
     emergency_enabled: false,
@@ -53,9 +58,13 @@ export function updateNumber(ctx: SandboxContext, id: string, patch: NumberPatch
   return number;
 }
 
-/** Deletes the number; it leaves the account and stays out of inventory for the quarantine period. */
+/**
+ * Deletes the number; it leaves the account and stays out of inventory for the quarantine period. A
+ * `purchase-pending` number is refused: the docs do not say, and refusing is the stricter reading.
+ */
 export function deleteNumber(ctx: SandboxContext, id: string): NumberRecord {
   const number = findNumberById(ctx, id);
+  if (numberStatus(number) === 'purchase-pending') throw telnyxErrors.purchasePending(number.phone_number);
   ctx.state.numbers = ctx.state.numbers.filter((each) => each.id !== id);
   ctx.state.sold = ctx.state.sold.filter((each) => each !== number.phone_number);
   ctx.state.released[number.phone_number] = Date.now();
@@ -68,16 +77,24 @@ export interface NumberFilter {
   customerReference: string | null;
   connectionId: string | null;
   tag: string | null;
+  status: string | null;
 }
 
-/** Like Telnyx, `filter[phone_number]` matches loosely (digits contained), so callers must match exactly. */
+/**
+ * `filter[phone_number]` as documented: "Requires at least three digits. Non-numerical characters will
+ * result in no values being returned." A `+` or fewer than three digits finds nothing (never a 4xx), and
+ * digits match anywhere in the number (Telnyx's v1 docs: "at least partially match"), so callers must
+ * compare the E.164 themselves.
+ */
 export function listNumbers(ctx: SandboxContext, filter: NumberFilter): NumberRecord[] {
-  const digits = filter.phoneNumber?.replace(/\D/g, '') ?? null;
+  const digits = filter.phoneNumber;
+  if (digits !== null && !/^\d{3,}$/.test(digits)) return [];
   return ctx.state.numbers.filter(
     (number) =>
-      (digits === null || number.phone_number.replace(/\D/g, '').includes(digits)) &&
+      (digits === null || number.phone_number.slice(1).includes(digits)) &&
       (filter.customerReference === null || number.customer_reference === filter.customerReference) &&
       (filter.connectionId === null || number.connection_id === filter.connectionId) &&
-      (filter.tag === null || number.tags.includes(filter.tag)),
+      (filter.tag === null || number.tags.includes(filter.tag)) &&
+      (filter.status === null || numberStatus(number) === filter.status),
   );
 }

@@ -3,6 +3,7 @@ import type { SandboxContext } from './context.js';
 import { telnyxErrors } from './errors.js';
 import { findInInventory } from './inventory.js';
 import { nextNumberId } from './numbers.js';
+import { settleSubOrder, subOrdersFor } from './sub-orders.js';
 import type { OrderRecord } from './state.js';
 
 const e164 = /^\+[1-9]\d{1,14}$/;
@@ -39,6 +40,11 @@ export function sellToSomeoneElse(ctx: SandboxContext, phoneNumbers: string[]): 
   ctx.persist();
 }
 
+/**
+ * Places an order. Its numbers become the account's at once, as `purchase-pending` resources without the
+ * order's `customer_reference` (nothing documents copying it); `connection_id` is documented on the
+ * create body as the numbers' connection, so they get that.
+ */
 export function createOrder(ctx: SandboxContext, body: OrderBody): OrderRecord {
   const phoneNumbers = requestedNumbers(body);
   const entries = phoneNumbers.map((phoneNumber, index) => {
@@ -50,6 +56,7 @@ export function createOrder(ctx: SandboxContext, body: OrderBody): OrderRecord {
   });
   const now = new Date().toISOString();
   const { mode, delay_ms: delayMs } = ctx.state.config.order_completion;
+  const connectionId = optionalString(body, 'connection_id');
   const order: OrderRecord = {
     id: randomUUID(),
     record_type: 'number_order',
@@ -65,16 +72,33 @@ export function createOrder(ctx: SandboxContext, body: OrderBody): OrderRecord {
       regulatory_requirements: [],
     })),
     phone_numbers_count: entries.length,
-    connection_id: optionalString(body, 'connection_id'),
+    connection_id: connectionId,
     customer_reference: optionalString(body, 'customer_reference'),
     messaging_profile_id: optionalString(body, 'messaging_profile_id'),
     billing_group_id: optionalString(body, 'billing_group_id'),
     requirements_met: true,
     created_at: now,
     updated_at: now,
+    sub_orders: subOrdersFor(entries.map((entry) => entry.type), now),
+    listed_from: Date.now() + ctx.state.config.order_list_lag_ms,
   };
   ctx.state.sold.push(...phoneNumbers);
   ctx.state.orders.push(order);
+  for (const entry of entries) {
+    ctx.state.numbers.push({
+      id: nextNumberId(ctx),
+      record_type: 'phone_number',
+      phone_number: entry.phoneNumber,
+      phone_number_type: entry.type,
+      connection_id: connectionId,
+      customer_reference: null,
+      tags: [],
+      created_at: now,
+      updated_at: now,
+      active_from: null,
+      order_id: order.id,
+    });
+  }
   if (mode === 'instant') completeOrder(ctx, order, 'success');
   else if (mode !== 'never') {
     order.complete_at = Date.now() + (mode === 'delayed' ? delayMs : 0);
@@ -85,36 +109,11 @@ export function createOrder(ctx: SandboxContext, body: OrderBody): OrderRecord {
   return order;
 }
 
-/** Settles a pending order: success buys its numbers, failure puts them back in stock. */
+/** Settles every still-pending sub-order of an order the same way (the completion modes and the control API). */
 export function completeOrder(ctx: SandboxContext, order: OrderRecord, outcome: 'success' | 'failure'): void {
-  if (order.status !== 'pending') return;
-  const now = new Date();
-  order.status = outcome;
-  order.updated_at = now.toISOString();
-  delete order.complete_at;
-  delete order.outcome;
-  for (const line of order.phone_numbers) {
-    line.status = outcome;
-    line.requirements_status = outcome === 'success' ? 'approved' : 'cancelled';
-    if (outcome === 'failure') {
-      ctx.state.sold = ctx.state.sold.filter((each) => each !== line.phone_number);
-      continue;
-    }
-    ctx.state.numbers.push({
-      id: nextNumberId(ctx),
-      record_type: 'phone_number',
-      phone_number: line.phone_number,
-      phone_number_type: line.phone_number_type,
-      connection_id: order.connection_id,
-      customer_reference: order.customer_reference,
-      tags: [],
-      created_at: now.toISOString(),
-      updated_at: now.toISOString(),
-      active_from: now.getTime() + ctx.state.config.purchase_pending_ms,
-    });
+  for (const subOrder of order.sub_orders) {
+    if (subOrder.status === 'pending') settleSubOrder(ctx, order, subOrder, outcome);
   }
-  ctx.persist();
-  ctx.orderCompleted(order);
 }
 
 export function findOrder(ctx: SandboxContext, id: string): OrderRecord {
@@ -123,8 +122,8 @@ export function findOrder(ctx: SandboxContext, id: string): OrderRecord {
   return order;
 }
 
-/** The JSON Telnyx returns for an order (internal scheduling fields left out). */
+/** The JSON Telnyx returns for an order, with its `sub_number_orders_ids` (sandbox bookkeeping left out). */
 export function toOrderJson(order: OrderRecord) {
-  const { complete_at: _completeAt, outcome: _outcome, ...json } = order;
-  return json;
+  const { complete_at: _completeAt, outcome: _outcome, sub_orders: subOrders, listed_from: _listedFrom, ...json } = order;
+  return { ...json, sub_number_orders_ids: subOrders.map((subOrder) => subOrder.id) };
 }

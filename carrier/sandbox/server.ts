@@ -4,7 +4,7 @@ import type { SandboxContext } from './context.js';
 import { SandboxHttpError, telnyxErrors } from './errors.js';
 import { FaultInputError } from './faults.js';
 import { parseJsonBody, readBody, sendError, sendJson } from './http-util.js';
-import { completeOrder } from './orders.js';
+import { completeOrder, toOrderJson } from './orders.js';
 import { handleV2Request } from './v2-request.js';
 import { ControlInputError, handleControl, type ControlState } from './control-routes.js';
 import { generateSigningKeys, loadSigningKeys } from './keys.js';
@@ -64,7 +64,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     orderCompleted(order: OrderRecord) {
       const url = ctx.state.config.webhook_url;
       if (!url) return;
-      void sendWebhook(keys, url, 'number_order.complete', structuredClone(order), (delivery) => control.webhooks.push(delivery), stopping.signal);
+      void sendWebhook(keys, url, 'number_order.complete', toOrderJson(structuredClone(order)), (delivery) => control.webhooks.push(delivery), stopping.signal);
     },
   };
 

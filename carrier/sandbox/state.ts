@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -8,8 +9,15 @@ export interface SandboxConfig {
   order_completion: { mode: CompletionMode; delay_ms: number };
   latency_ms: number;
   webhook_url: string | null;
-  /** How long a freshly bought number reads `purchase-pending` before `active`. */
+  /** How long a number still reads `purchase-pending` after its order succeeded (default 0). */
   purchase_pending_ms: number;
+  /**
+   * How long a new order stays out of `GET /v2/number_orders` lists (default 0): lists are not
+   * documented as read-after-write consistent. `GET /v2/number_orders/{id}` is immediate.
+   */
+  order_list_lag_ms: number;
+  /** While true, every authenticated `/v2` call answers 403 (code 10010), as for an account on hold. */
+  account_on_hold: boolean;
   /** Numbers in stock: toll-free in total, local per state (`default` for states not named). */
   inventory: { toll_free: number; local: Record<string, number> & { default?: number } };
 }
@@ -25,8 +33,10 @@ export interface NumberRecord {
   tags: string[];
   created_at: string;
   updated_at: string;
-  /** Epoch ms from which the number reads `active` instead of `purchase-pending`. */
-  active_from: number;
+  /** Epoch ms from which the number reads `active`; null while its order is pending. */
+  active_from: number | null;
+  /** The order that bought it (sandbox bookkeeping, never on `/v2`). */
+  order_id: string | null;
 }
 
 export interface OrderLine {
@@ -38,6 +48,15 @@ export interface OrderLine {
   requirements_status: 'pending' | 'approved' | 'cancelled';
   requirements_met: boolean;
   regulatory_requirements: unknown[];
+}
+
+/** One sub number order: Telnyx splits an order by country and number type. */
+export interface SubOrderRecord {
+  id: string;
+  phone_number_type: 'local' | 'toll_free';
+  status: 'pending' | 'success' | 'failure';
+  created_at: string;
+  updated_at: string;
 }
 
 export interface OrderRecord {
@@ -53,6 +72,9 @@ export interface OrderRecord {
   requirements_met: boolean;
   created_at: string;
   updated_at: string;
+  sub_orders: SubOrderRecord[];
+  /** Epoch ms from which the order appears in lists (`order_list_lag_ms` at creation). */
+  listed_from?: number;
   /** When a pending order completes (epoch ms) and how; absent for `never`. */
   complete_at?: number;
   outcome?: 'success' | 'failure';
@@ -79,6 +101,8 @@ export function defaultConfig(webhookUrl: string | null): SandboxConfig {
     latency_ms: 0,
     webhook_url: webhookUrl,
     purchase_pending_ms: 0,
+    order_list_lag_ms: 0,
+    account_on_hold: false,
     inventory: { toll_free: 100, local: { default: 25 } },
   };
 }
@@ -90,7 +114,21 @@ export function emptyState(webhookUrl: string | null): SandboxState {
 export function loadState(stateFile: string | undefined, webhookUrl: string | null): SandboxState {
   if (!stateFile || !existsSync(stateFile)) return emptyState(webhookUrl);
   const loaded = JSON.parse(readFileSync(stateFile, 'utf8')) as SandboxState;
-  return { ...emptyState(webhookUrl), ...loaded, config: { ...defaultConfig(webhookUrl), ...loaded.config } };
+  return {
+    ...emptyState(webhookUrl),
+    ...loaded,
+    config: { ...defaultConfig(webhookUrl), ...loaded.config },
+    orders: loaded.orders.map(withSubOrders),
+    numbers: loaded.numbers.map((number) => ({ ...number, order_id: number.order_id ?? null })),
+  };
+}
+
+/** Orders saved before sub-orders were modelled get one per number type, in the order's status. */
+function withSubOrders(order: OrderRecord): OrderRecord {
+  if (order.sub_orders) return order;
+  const types = [...new Set(order.phone_numbers.map((line) => line.phone_number_type))];
+  const sub_orders = types.map((type) => ({ id: randomUUID(), phone_number_type: type, status: order.status, created_at: order.created_at, updated_at: order.updated_at }));
+  return { ...order, sub_orders };
 }
 
 /** Writes atomically (temp file + rename) so a crash never leaves half a file. */

@@ -12,7 +12,7 @@ import { handleV2 } from './v2-routes.js';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const rateLimitHeaders = { 'x-ratelimit-limit': '100', 'x-ratelimit-remaining': '99', 'x-ratelimit-reset': '1' };
 
-/** One authenticated `/v2` call: latency, auth, then the first matching fault, then the route. */
+/** One authenticated `/v2` call: latency, auth, the account-on-hold switch, the first matching fault, then the route. */
 export async function handleV2Request(
   ctx: SandboxContext,
   control: ControlState,
@@ -30,6 +30,7 @@ export async function handleV2Request(
   if (ctx.state.config.latency_ms > 0) await sleep(ctx.state.config.latency_ms);
   const auth = req.headers.authorization ?? '';
   if (!/^Bearer\s+\S+/.test(auth)) throw telnyxErrors.unauthenticated();
+  if (ctx.state.config.account_on_hold) throw telnyxErrors.forbidden('You do not have permission to perform the requested action: the account is on hold.');
   const fault = takeFault(control.faults, method, url.pathname);
   const action = fault?.action;
   if (action?.type === 'hang') {

@@ -1,10 +1,11 @@
 import { usStates, type UsState } from '../../domain/phone-number.js';
 import type { SandboxContext } from './context.js';
 import { telnyxErrors } from './errors.js';
-import { intParam, paginate, parseJsonBody } from './http-util.js';
+import { booleanParam, intParam, paginate, parseJsonBody } from './http-util.js';
 import { searchInventory, toAvailableJson } from './inventory.js';
 import { deleteNumber, findNumberById, listNumbers, toNumberJson, updateNumber } from './numbers.js';
 import { createOrder, findOrder, toOrderJson } from './orders.js';
+import { cancelSubOrder, findSubOrder, toSubOrderJson } from './sub-orders.js';
 
 export interface V2Request {
   method: string;
@@ -33,6 +34,8 @@ function searchAvailable(ctx: SandboxContext, query: URLSearchParams): V2Answer 
   }
   const limit = intParam(query, 'filter[limit]', 50, 100);
   const features = (query.get('filter[features]') ?? '').split(',').filter(Boolean);
+  const bestEffort = booleanParam(query, 'filter[best_effort]') ?? true;
+  const quickship = booleanParam(query, 'filter[quickship]') ?? false;
   const found =
     country.toUpperCase() !== 'US' || (type === 'toll_free' && area !== null)
       ? []
@@ -41,16 +44,24 @@ function searchAvailable(ctx: SandboxContext, query: URLSearchParams): V2Answer 
           state: area as UsState | null,
           areaCode: query.get('filter[national_destination_code]'),
           features,
+          bestEffort,
+          quickship,
           limit,
         });
-  return ok({ data: found.map(toAvailableJson), meta: { total_results: found.length, best_effort_results: 0 } });
+  const bestEffortResults = found.filter((each) => each.bestEffort).length;
+  return ok({ data: found.map(toAvailableJson), meta: { total_results: found.length, best_effort_results: bestEffortResults } });
 }
 
+/** Lists are not documented as read-after-write consistent: an order shows up `order_list_lag_ms` after creation. */
 function listOrders(ctx: SandboxContext, query: URLSearchParams): V2Answer {
   const reference = query.get('filter[customer_reference]');
   const status = query.get('filter[status]');
+  const now = Date.now();
   const orders = ctx.state.orders.filter(
-    (order) => (reference === null || order.customer_reference === reference) && (status === null || order.status === status),
+    (order) =>
+      (order.listed_from === undefined || order.listed_from <= now) &&
+      (reference === null || order.customer_reference === reference) &&
+      (status === null || order.status === status),
   );
   const page = paginate(orders, query);
   return ok({ data: page.data.map(toOrderJson), meta: page.meta });
@@ -62,6 +73,7 @@ function listPhoneNumbers(ctx: SandboxContext, query: URLSearchParams): V2Answer
     customerReference: query.get('filter[customer_reference]'),
     connectionId: query.get('filter[connection_id]'),
     tag: query.get('filter[tag]'),
+    status: query.get('filter[status]'),
   });
   const page = paginate(numbers, query);
   return ok({ data: page.data.map((number) => toNumberJson(number)), meta: page.meta });
@@ -70,9 +82,9 @@ function listPhoneNumbers(ctx: SandboxContext, query: URLSearchParams): V2Answer
 /** Answers one authenticated `/v2` request; throws `SandboxHttpError` for Telnyx's error answers. */
 export function handleV2(ctx: SandboxContext, request: V2Request): V2Answer {
   const { method, path, query } = request;
-  const [, , resource, id, ...rest] = path.split('/');
+  const [, , resource, id, action, ...rest] = path.split('/');
   if (rest.length > 0) throw telnyxErrors.notFound('resource');
-  const route = `${method} ${resource}${id === undefined ? '' : '/:id'}`;
+  const route = `${method} ${resource}${id === undefined ? '' : '/:id'}${action === undefined ? '' : `/${action}`}`;
   switch (route) {
     case 'GET available_phone_numbers':
       return searchAvailable(ctx, query);
@@ -82,6 +94,14 @@ export function handleV2(ctx: SandboxContext, request: V2Request): V2Answer {
       return listOrders(ctx, query);
     case 'GET number_orders/:id':
       return ok({ data: toOrderJson(findOrder(ctx, id!)) });
+    case 'GET sub_number_orders/:id': {
+      const { order, subOrder } = findSubOrder(ctx, id!);
+      return ok({ data: toSubOrderJson(order, subOrder, booleanParam(query, 'filter[include_phone_numbers]') ?? false) });
+    }
+    case 'PATCH sub_number_orders/:id/cancel': {
+      const { order, subOrder } = cancelSubOrder(ctx, id!);
+      return ok({ data: toSubOrderJson(order, subOrder, false) });
+    }
     case 'GET phone_numbers':
       return listPhoneNumbers(ctx, query);
     case 'GET phone_numbers/:id':

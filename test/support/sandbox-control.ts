@@ -20,6 +20,10 @@ export interface SandboxConfigPatch {
   latency_ms?: number;
   webhook_url?: string | null;
   purchase_pending_ms?: number;
+  /** A new order appears in `GET /v2/number_orders` lists only this many ms after creation (default 0). */
+  order_list_lag_ms?: number;
+  /** While true, every authenticated `/v2` call answers 403 with code 10010 (default false). */
+  account_on_hold?: boolean;
   inventory?: { toll_free?: number; local?: Record<string, number> };
 }
 
@@ -31,6 +35,9 @@ export interface SandboxOwnedNumber {
   connection_id: string | null;
   tags: string[];
   created_at: string;
+  /** The order that bought it, and that order's customer_reference (the number's own stays null until PATCHed). */
+  order_id: string | null;
+  order_customer_reference: string | null;
 }
 
 export interface SandboxOrder {
@@ -39,6 +46,7 @@ export interface SandboxOrder {
   customer_reference: string | null;
   connection_id: string | null;
   phone_numbers: { id: string; phone_number: string; status: string }[];
+  sub_number_orders_ids: string[];
   created_at: string;
 }
 
