@@ -7,7 +7,8 @@ export function failureType(error: unknown): string | null {
   return cause instanceof ApplicationFailure ? (cause.type ?? null) : null;
 }
 
-function failureMessage(error: unknown): string {
+/** The message of an application failure, whether thrown here or by an activity (for a carrier error, the carrier's own). */
+export function failureMessage(error: unknown): string {
   const cause = error instanceof ActivityFailure ? error.cause : error;
   return cause instanceof Error ? cause.message : String(cause);
 }

@@ -3,7 +3,14 @@ import type { CarrierOrder } from '../carrier/carrier.js';
 import { failureTypes } from '../domain/failures.js';
 import type { OrderCompletedSignal } from '../domain/workflow-contract.js';
 
-const maxPollIntervalMs = 5 * 60_000;
+/** The usual cap on the pause between two polls. */
+const usualMaxPollIntervalMs = 5 * 60_000;
+/**
+ * At most this many timer-driven polls per deadline: about 11 events each, so even the 7-day maximum
+ * ORDER_DEADLINE_MS stays near 6,600 events, far under Temporal's 50k-event limit (each event here is
+ * small, so the 50 MB limit is further still). Up to 50 hours the usual 5-minute cap is the tighter one.
+ */
+const maxPollsPerDeadline = 600;
 
 export interface AwaitOrderOptions {
   deadlineMs: number;
@@ -11,7 +18,8 @@ export interface AwaitOrderOptions {
   pollIntervalMs: number;
   /** Latest status each order's completion webhook signalled, filled by the signal handler. */
   completions: Map<string, OrderCompletedSignal['status']>;
-  getOrder(orderId: string): Promise<CarrierOrder>;
+  /** Reads the order; `remainingMs` is what is left of the deadline, so its retries can last that long. */
+  getOrder(orderId: string, remainingMs: number): Promise<CarrierOrder>;
 }
 
 /**
@@ -20,6 +28,7 @@ export interface AwaitOrderOptions {
  */
 export async function awaitOrderCompletion(placed: CarrierOrder, options: AwaitOrderOptions): Promise<CarrierOrder> {
   const deadline = Date.now() + options.deadlineMs;
+  const maxPollIntervalMs = Math.max(usualMaxPollIntervalMs, Math.ceil(options.deadlineMs / maxPollsPerDeadline));
   let delay = options.pollIntervalMs;
   let order = placed;
   for (;;) {
@@ -36,6 +45,6 @@ export async function awaitOrderCompletion(placed: CarrierOrder, options: AwaitO
     const signalled = await condition(() => (options.completions.get(orderId) ?? 'pending') !== 'pending', Math.min(delay, remaining));
     if (signalled) options.completions.delete(orderId);
     else delay = Math.min(delay * 2, maxPollIntervalMs);
-    order = await options.getOrder(orderId);
+    order = await options.getOrder(orderId, deadline - Date.now());
   }
 }

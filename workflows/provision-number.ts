@@ -30,35 +30,47 @@ import {
   type ProvisionNumberResult,
 } from '../domain/workflow-contract.js';
 import { releaseWhatWasBought } from './compensation.js';
-import { failureType, provisioningFailure, reservationFailure } from './failures.js';
+import { failureMessage, failureType, provisioningFailure, reservationFailure } from './failures.js';
 import { awaitOrderCompletion } from './order-completion.js';
 import { watchPendingOrders } from './watch-pending-orders.js';
-import { carrierRelease, databaseWrite } from './activity-presets.js';
+import { carrierHeartbeatTimeout, carrierReleaseFirstBudget, databaseWrite } from './activity-presets.js';
 
 /** Inventory search: a few quick attempts, then the request fails. */
 const carrierSearch = {
   startToCloseTimeout: '15 seconds',
+  heartbeatTimeout: carrierHeartbeatTimeout,
   retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '5 seconds', maximumAttempts: 5 },
 } as const;
 
 /** Order create: every attempt first adopts an order already placed under the workflow id, so retries never buy twice. */
 const carrierOrder = {
   startToCloseTimeout: '30 seconds',
+  heartbeatTimeout: carrierHeartbeatTimeout,
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '15 seconds', maximumAttempts: 8 },
 } as const;
 
-/** Order polls and configuration: bounded; the order deadline and compensation cover what lies beyond. */
-const carrierRead = {
-  startToCloseTimeout: '15 seconds',
-  retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 10 },
-} as const;
+/** The least a read after a purchase keeps retrying, even at the order deadline (the old attempt budget's span). */
+const minReadBudgetMs = 60_000;
+
+/**
+ * Order polls and configuration, after a purchase: a number is bought, so a carrier blip must not
+ * undo it. Each read retries with no attempt cap for `budgetMs` (what remains of the order deadline,
+ * at least a minute); the pause between attempts grows to a twentieth of the order deadline, 1-10 s.
+ */
+function carrierRead(orderDeadlineMs: number, budgetMs: number) {
+  return {
+    startToCloseTimeout: '15 seconds',
+    heartbeatTimeout: carrierHeartbeatTimeout,
+    scheduleToCloseTimeout: Math.max(budgetMs, minReadBudgetMs),
+    retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: Math.min(10_000, Math.max(1000, Math.round(orderDeadlineMs / 20))) },
+  } as const;
+}
 
 const remoteRowWrites = proxyActivities<Activities>(databaseWrite);
 const localRowWrites = proxyLocalActivities<Activities>(databaseWrite);
 const search = proxyActivities<Activities>(carrierSearch);
 const ordering = proxyActivities<Activities>(carrierOrder);
-const reads = proxyActivities<Activities>(carrierRead);
-const releases = proxyActivities<Activities>(carrierRelease);
+const releases = proxyActivities<Activities>(carrierReleaseFirstBudget);
 
 /** Candidates tried when the chosen number was sold to someone else meanwhile. */
 const maxCandidates = 3;
@@ -72,8 +84,22 @@ const searchWidth = 20;
 const handPendingOrdersToWatcher = 'hand-pending-orders-to-watcher';
 /** Patch id: row writes run as local activities in the workflow's own task, without a server round trip each. */
 const localRowWritesPatch = 'local-row-writes';
+/**
+ * Patch id: compensation whose release the carrier refuses past its first budget hands the release to
+ * `watchPendingOrders` and the row is marked failed whatever compensation did (before: the workflow
+ * failed and the row stayed `provisioning`).
+ */
+const settleRowWhateverCompensationDoesPatch = 'settle-row-whatever-compensation-does';
 
-/** Reserve, search, order, await completion, configure, register; releases what it bought on any failure. */
+/**
+ * Reserve, search, order, await completion, configure, register; releases what it bought on any failure.
+ *
+ * Compensation is bounded: it waits at most an hour for a pending order and gives a refused release a
+ * first budget of about 15 s. What it cannot finish (an order still pending, a release the carrier
+ * refuses) goes to `watchPendingOrders`, which outlives this workflow and retries until the carrier
+ * confirms, so the number is never owned by nobody. The row is marked failed in a `finally`, so the
+ * slot is freed and the row reaches its terminal state whatever compensation did.
+ */
 export async function provisionNumber(input: ProvisionNumberInput): Promise<ProvisionNumberResult> {
   const { workflowId } = workflowInfo();
   const db = patched(localRowWritesPatch) ? localRowWrites : remoteRowWrites;
@@ -136,13 +162,19 @@ export async function provisionNumber(input: ProvisionNumberInput): Promise<Prov
       deadlineMs: input.orderDeadlineMs,
       pollIntervalMs: input.orderPollIntervalMs ?? 1000,
       completions,
-      getOrder: (orderId) => reads.getOrder.executeWithOptions({ summary: `Check carrier order ${orderId}` }, [orderId]),
+      getOrder: (orderId, remainingMs) =>
+        proxyActivities<Activities>(carrierRead(input.orderDeadlineMs, remainingMs)).getOrder.executeWithOptions(
+          { summary: `Check carrier order ${orderId}` },
+          [orderId],
+        ),
     });
 
     enter('configuring');
     await recordStep('configuring');
-    const { carrierNumberId } = await reads.configureNumber.executeWithOptions({ summary: `Attach ${placed.phoneNumber} to the voice connection` }, [
-      { phoneNumber: placed.phoneNumber, organizationId: input.organizationId },
+    const configuring = proxyActivities<Activities>(carrierRead(input.orderDeadlineMs, input.orderDeadlineMs));
+    const { carrierNumberId } = await configuring.configureNumber.executeWithOptions({ summary: `Attach ${placed.phoneNumber} to the voice connection` }, [
+      // The workflow id on the number itself ties it to this provisioning for reconciliation.
+      { phoneNumber: placed.phoneNumber, organizationId: input.organizationId, customerReference: workflowId },
     ]);
 
     enter('registering');
@@ -163,28 +195,55 @@ export async function provisionNumber(input: ProvisionNumberInput): Promise<Prov
     const failedAt = progress.step;
     const failure = isCancellation(error) ? null : provisioningFailure(error, failedAt);
     await CancellationScope.nonCancellable(async () => {
-      let leftPending = false;
-      if (mayHaveBought) {
-        enter('compensating');
-        await recordStep('compensating');
-        leftPending = await releaseWhatWasBought(workflowId, {
-          maxWaitMs: Math.min(input.orderDeadlineMs, maxCompensationWaitMs),
-          releaseOrderedNumbers: (reference) =>
-            releases.releaseOrderedNumbers.executeWithOptions({ summary: 'Release every number this provisioning ordered' }, [reference]),
-        });
-      }
       const reason = failure?.message ?? 'Provisioning was cancelled; nothing bought was kept';
-      let pendingNote = ' (an order was still pending at the carrier)';
-      if (leftPending && patched(handPendingOrdersToWatcher)) {
-        // The slot is freed now; the watcher releases the number should the order still complete.
-        const watcherId = workflowIds.watchPendingOrders(input.phoneNumberId);
-        await startChild(watchPendingOrders, { workflowId: watcherId, args: [workflowId], parentClosePolicy: 'ABANDON' });
-        pendingNote = ` (an order was still pending at the carrier; ${watcherId} releases it if it completes)`;
+      const watcherId = workflowIds.watchPendingOrders(input.phoneNumberId);
+      let note = '';
+      let compensated = false;
+      try {
+        let leftPending = false;
+        let refused: unknown;
+        if (mayHaveBought) {
+          enter('compensating');
+          await recordStep('compensating');
+          try {
+            leftPending = await releaseWhatWasBought(workflowId, {
+              maxWaitMs: Math.min(input.orderDeadlineMs, maxCompensationWaitMs),
+              releaseOrderedNumbers: (customerReference) =>
+                releases.releaseOrderedNumbers.executeWithOptions({ summary: 'Release every number this provisioning ordered' }, [
+                  progress.orderId ? { customerReference, orderIds: [progress.orderId] } : customerReference,
+                ]),
+            });
+          } catch (compensationError) {
+            if (!patched(settleRowWhateverCompensationDoesPatch)) throw compensationError;
+            refused = compensationError;
+          }
+        }
+        if (refused !== undefined) {
+          // The carrier refuses the release (a revoked key, an account on hold): the slot is freed now and
+          // the watcher, which outlives this workflow, retries until the carrier confirms.
+          const message = failureMessage(refused);
+          log.error('the carrier refused to release what this provisioning bought; a watcher retries it', { watcherId, error: message });
+          await startChild(watchPendingOrders, { workflowId: watcherId, args: [workflowId, { releaseRefused: message }], parentClosePolicy: 'ABANDON' });
+          note = ` (the carrier refused the release: ${message}; ${watcherId} retries it until the carrier confirms)`;
+        } else if (leftPending) {
+          note = ' (an order was still pending at the carrier)';
+          if (patched(handPendingOrdersToWatcher)) {
+            // The slot is freed now; the watcher releases the number should the order still complete.
+            await startChild(watchPendingOrders, { workflowId: watcherId, args: [workflowId], parentClosePolicy: 'ABANDON' });
+            note = ` (an order was still pending at the carrier; ${watcherId} releases it if it completes)`;
+          }
+        }
+        compensated = true;
+      } finally {
+        // The row reaches its terminal state whatever compensation did; runs from before the patch
+        // (no marker in their history) failed here instead, and replay keeps them so.
+        if (compensated || patched(settleRowWhateverCompensationDoesPatch)) {
+          await db.failProvisioning.executeWithOptions({ summary: 'Mark the provisioning failed' }, [
+            { phoneNumberId: input.phoneNumberId, workflowId, reason: `${reason}${note}` },
+          ]);
+          enter('failed');
+        }
       }
-      await db.failProvisioning.executeWithOptions({ summary: 'Mark the provisioning failed' }, [
-        { phoneNumberId: input.phoneNumberId, workflowId, reason: leftPending ? `${reason}${pendingNote}` : reason },
-      ]);
-      enter('failed');
     });
     await condition(allHandlersFinished);
     throw failure ?? error;
