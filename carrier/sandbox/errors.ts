@@ -56,11 +56,15 @@ export const telnyxErrors = {
     new SandboxHttpError(422, [
       { code: '10015', title: 'Number not available', detail: `${phoneNumber} is not available for purchase.`, source: { pointer } },
     ]),
-  rateLimited: (retryAfterSeconds: number) =>
+  /**
+   * Telnyx's rate-limiting page documents the 10011 body and the x-ratelimit-* headers, not `Retry-After`,
+   * so the sandbox leaves it out (a fault can still add it through `action.headers`).
+   */
+  rateLimited: (resetSeconds: number) =>
     new SandboxHttpError(
       429,
-      [{ code: '10011', title: 'Too many requests', detail: 'Rate limit exceeded; retry later.' }],
-      { 'retry-after': String(retryAfterSeconds), 'x-ratelimit-reset': String(retryAfterSeconds) },
+      [{ code: '10011', title: 'Too many requests', detail: 'You have exceeded the maximum number of allowed requests.' }],
+      { 'x-ratelimit-limit': '100', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(resetSeconds) },
     ),
   unexpected: (status = 500) =>
     new SandboxHttpError(status, [

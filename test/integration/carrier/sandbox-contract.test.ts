@@ -92,7 +92,7 @@ describe('rate limits', () => {
     expect(['x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset'].map((name) => response.headers.get(name) !== null)).toEqual([true, true, true]);
   });
 
-  it('when rate limited, then it answers 429 with code 10011 and the reset in x-ratelimit-reset', async () => {
+  it('when rate limited, then it answers 429 with code 10011 and the reset in x-ratelimit-reset, without Retry-After', async () => {
     await sandbox.control.addFault({ path: '/v2/phone_numbers', action: { type: 'error', status: 429 } });
 
     const listing = client.phoneNumbers.list();
@@ -101,6 +101,7 @@ describe('rate limits', () => {
     await expect(listing).rejects.toMatchObject({ status: 429, error: { errors: [expect.objectContaining({ code: '10011' })] } });
     const error = await listing.catch((caught: unknown) => caught as RateLimitError);
     expect(error.headers?.get('x-ratelimit-reset')).toMatch(/^\d+$/);
+    expect(error.headers?.get('retry-after')).toBeNull();
   });
 });
 

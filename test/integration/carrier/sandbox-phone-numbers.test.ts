@@ -100,6 +100,16 @@ describe('numbers of an order', () => {
     expect(listed).toMatchObject({ phone_number: phoneNumber, customer_reference: null });
   });
 
+  it("when an order carries a connection_id, then its numbers carry it (documented as the numbers' connection)", async () => {
+    const search = await client.availablePhoneNumbers.list({ filter: { phone_number_type: 'toll_free', limit: 1 } });
+    const phoneNumber = search.data![0]!.phone_number!;
+    await client.numberOrders.create({ phone_numbers: [{ phone_number: phoneNumber }], connection_id: 'conn-from-order' });
+
+    const [listed] = await listByFilter(phoneNumber.slice(1));
+
+    expect(listed).toMatchObject({ phone_number: phoneNumber, connection_id: 'conn-from-order' });
+  });
+
   it('when a number is PATCHed with connection_id, tags and customer_reference, then it carries all three', async () => {
     const { phoneNumber } = await buy('provision/org/key');
     const [listed] = await listByFilter(phoneNumber.slice(1));
