@@ -1,3 +1,4 @@
+import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Carrier } from '../carrier/carrier.js';
 import type { Config } from '../config/config.js';
@@ -10,14 +11,16 @@ export interface ActivityDeps {
   db: Kysely<Database>;
   carrier: Carrier;
   config: Pick<Config, 'ORG_NUMBER_LIMIT' | 'TELNYX_CONNECTION_ID' | 'DEPLOYMENT_ID'>;
+  /** The worker's Temporal client, in its namespace: reconciliation asks it whether a row's workflow still runs. */
+  temporal: Client;
 }
 
 /** Every activity the workflows call, bound to their dependencies. */
-export function createActivities({ db, carrier, config }: ActivityDeps) {
+export function createActivities({ db, carrier, config, temporal }: ActivityDeps) {
   return {
     ...createDatabaseActivities({ db, config }),
     ...createCarrierActivities({ carrier, config }),
-    ...createReconcileActivities({ db, carrier }),
+    ...createReconcileActivities({ db, carrier, temporal }),
   };
 }
 

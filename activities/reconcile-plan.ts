@@ -1,30 +1,40 @@
 import type { OwnedNumber } from '../carrier/carrier.js';
 import type { ReconcileRow } from '../db/repositories/reconciliation.js';
-import {
-  carrierNumberOrganization,
-  provisionReferencePrefix,
-  type FlaggedRow,
-  type ReleasedOrphan,
-} from '../domain/reconcile-contract.js';
-import { serviceTag } from './carrier-activities.js';
+import { deploymentTag, taggedOrganization } from '../domain/carrier-tags.js';
+import type { FlaggedRow, ReleasedOrphan, StuckRow } from '../domain/reconcile-contract.js';
 
 /** What a sweep found, before it acts. */
 export interface ReconcilePlan {
   carrierNumbers: number;
   liveRows: number;
-  /** Carrier numbers of this service that no row claims and that are older than the grace period. */
+  /** This deployment's carrier numbers that no row claims and that are older than the grace period; empty when over the cap. */
   orphans: ReleasedOrphan[];
+  /** Set instead of `orphans` when there are more than `maxReleases` of them. */
+  overCap?: { maxReleases: number; orphans: ReleasedOrphan[] };
   /** Active or paused rows whose number the carrier did not list; confirmed one by one before flagging. */
   missing: FlaggedRow[];
   /** Rows flagged earlier whose number the carrier lists again. */
   recoveredIds: string[];
+  /** Rows whose workflow closed before they reached a terminal state. */
+  stuck?: StuckRow[];
   skippedInGrace: number;
   skippedInFlight: number;
 }
 
-/** Only numbers this service bought or configured are its business; anything else on the account is left alone. */
-export function isServiceNumber(number: OwnedNumber): boolean {
-  return number.tags.includes(serviceTag) || (number.customerReference?.startsWith(provisionReferencePrefix) ?? false);
+/** Whose numbers a sweep may touch. */
+export interface ReconcileScope {
+  deploymentId: string;
+  connectionId: string;
+}
+
+/**
+ * Only numbers this deployment configured are its business: they carry its deployment tag AND sit on its
+ * connection. Anything else on the account (another deployment sharing it, an operator's number) is left
+ * alone. A number bought but never configured carries no tag, so it is not reconciliation's: the
+ * provisioning that bought it releases it in its own compensation (and its pending-order watcher).
+ */
+export function isDeploymentNumber(number: OwnedNumber, scope: ReconcileScope): boolean {
+  return number.tags.includes(deploymentTag(scope.deploymentId)) && number.connectionId === scope.connectionId;
 }
 
 /**
@@ -44,15 +54,15 @@ const isOwning = (row: ReconcileRow) => row.status === 'active' || row.status ==
 export function planReconciliation(
   owned: OwnedNumber[],
   rows: ReconcileRow[],
-  options: { now: number; graceMs: number; organizationIds?: readonly string[] },
+  options: ReconcileScope & { now: number; graceMs: number; maxReleases: number; organizationIds?: readonly string[] },
 ): ReconcilePlan {
   const present = owned.filter((number) => number.status !== 'deleted');
   const inScope = (number: OwnedNumber) => {
     if (!options.organizationIds) return true;
-    const organization = carrierNumberOrganization(number.customerReference, number.tags);
+    const organization = taggedOrganization(number.tags);
     return organization !== null && options.organizationIds.includes(organization);
   };
-  const ours = present.filter((number) => isServiceNumber(number) && inScope(number));
+  const ours = present.filter((number) => isDeploymentNumber(number, options) && inScope(number));
   const plan: ReconcilePlan = { carrierNumbers: ours.length, liveRows: 0, orphans: [], missing: [], recoveredIds: [], skippedInGrace: 0, skippedInFlight: 0 };
 
   for (const number of ours) {
@@ -69,6 +79,11 @@ export function planReconciliation(
       continue;
     }
     plan.orphans.push({ phoneNumber: number.phoneNumber, carrierNumberId: number.id, customerReference: number.customerReference });
+  }
+  // A mass of orphans at once is a symptom (a wrong database, a wrong deployment id), not a clean-up: release none.
+  if (plan.orphans.length > options.maxReleases) {
+    plan.overCap = { maxReleases: options.maxReleases, orphans: plan.orphans };
+    plan.orphans = [];
   }
 
   const listed = new Set(present.map((number) => number.phoneNumber));

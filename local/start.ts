@@ -16,10 +16,13 @@ import { createWorker } from '../worker/create-worker.js';
 import { setUpReconcileSchedule } from '../worker/reconcile-schedule.js';
 import { runWorker } from '../worker/run-worker.js';
 import { installTemporalRuntime } from '../worker/temporal-runtime.js';
+import { ensureLocalDeploymentId } from './deployment-id.js';
 import { ensureLocalCredentials } from './local-credentials.js';
 
 /** The whole stack in one command on embedded defaults; each piece is stopped in reverse on Ctrl-C. */
-const config = loadConfig();
+// Read before the config, which needs the id (a real Telnyx key refuses to start without one); '.data' is DATA_DIR's default.
+const deploymentId = process.env.DEPLOYMENT_ID || ensureLocalDeploymentId(resolve(process.env.DATA_DIR || '.data'));
+const config = loadConfig({ ...process.env, DEPLOYMENT_ID: deploymentId });
 const logger = pino({ level: config.LOG_LEVEL });
 const dataDir = resolve(config.DATA_DIR);
 const shutdown = onShutdown([], { onError: (error) => logger.warn({ err: error }, 'error while stopping') });
@@ -56,6 +59,10 @@ async function start() {
   if (!carrierConfig.publicKey) throw new Error('TELNYX_PUBLIC_KEY is required when TELNYX_API_KEY is set');
   const carrier = createTelnyxCarrier({ apiKey: carrierConfig.apiKey!, baseURL: carrierConfig.baseURL });
 
+  const clientConnection = await Connection.connect(temporalConnection);
+  shutdown.add(() => clientConnection.close());
+  const temporal = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
+
   const workerConnection = await NativeConnection.connect(temporalConnection);
   shutdown.add(() => workerConnection.close());
   const worker = await createWorker({
@@ -64,14 +71,11 @@ async function start() {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     db,
     carrier,
+    temporal,
     config,
     logger,
   });
   shutdown.add(runWorker(worker).stop);
-
-  const clientConnection = await Connection.connect(temporalConnection);
-  shutdown.add(() => clientConnection.close());
-  const temporal = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
   await setUpReconcileSchedule(temporal, config, logger);
   const api = await startApiServer(
     { config, db, temporal, webhookVerifier: createWebhookVerifier(carrierConfig.publicKey), logger },

@@ -16,6 +16,8 @@ export interface WorkerDeps {
   taskQueue: string;
   db: Kysely<Database>;
   carrier: Carrier;
+  /** A client in the same namespace, for activities that ask about other workflows (reconciliation). */
+  temporal: ActivityDeps['temporal'];
   /** Activity settings, and the tuning keys (concurrency, sticky cache) where given. */
   config: ActivityDeps['config'] & Partial<WorkerTuningConfig>;
   logger?: Logger;
@@ -29,7 +31,7 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
     connection: deps.connection,
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
-    activities: createActivities({ db: deps.db, carrier: deps.carrier, config: deps.config }),
+    activities: createActivities({ db: deps.db, carrier: deps.carrier, config: deps.config, temporal: deps.temporal }),
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath }),
     ...workerTuning(deps.config),
   });

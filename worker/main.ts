@@ -25,6 +25,7 @@ try {
   const carrier = createTelnyxCarrier({ apiKey: config.TELNYX_API_KEY ?? 'sandbox', baseURL: config.TELNYX_BASE_URL });
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   shutdown.add(() => connection.close());
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const bundle = await bundleWorkflowsApart();
   const worker = await createWorker({
     connection,
@@ -32,11 +33,12 @@ try {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     db,
     carrier,
+    temporal,
     config,
     logger,
     workflowBundle: { codePath: bundle.codePath },
   }).finally(() => bundle.dispose());
-  await setUpReconcileSchedule(new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }), config, logger);
+  await setUpReconcileSchedule(temporal, config, logger);
   const running = runWorker(worker);
   shutdown.add(() => running.stop());
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');

@@ -1,12 +1,13 @@
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, type Client, type ScheduleDescription, type ScheduleUpdateOptions } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
-import { reconcileScheduleId, type ReconcileInventoryInput } from '../domain/reconcile-contract.js';
+import { defaultRepairMinAgeMs, reconcileScheduleId, type ReconcileInventoryInput } from '../domain/reconcile-contract.js';
 import { workflowTypes } from '../domain/workflow-contract.js';
 
 export type ReconcileScheduleConfig = Pick<
   Config,
-  'RECONCILE_ENABLED' | 'RECONCILE_INTERVAL_MS' | 'RECONCILE_GRACE_MS' | 'TEMPORAL_TASK_QUEUE'
+  | 'RECONCILE_ENABLED' | 'RECONCILE_INTERVAL_MS' | 'RECONCILE_GRACE_MS' | 'RECONCILE_MAX_RELEASES' | 'RECONCILE_DRY_RUN'
+  | 'DEPLOYMENT_ID' | 'TELNYX_CONNECTION_ID' | 'TEMPORAL_TASK_QUEUE'
 >;
 
 /** What `ensureReconcileSchedule` did; `disabled` means there was nothing to pause. */
@@ -15,8 +16,20 @@ export type ReconcileScheduleOutcome = 'created' | 'updated' | 'unchanged' | 'pa
 /** Marks a pause made because of RECONCILE_ENABLED=false, so only such a pause is lifted again. */
 const disabledNote = 'paused by the worker: RECONCILE_ENABLED=false';
 
+/** The sweep's whole input comes from here, so the schedule shows what each run does and whom it may touch. */
+function desiredInput(config: ReconcileScheduleConfig): ReconcileInventoryInput {
+  return {
+    graceMs: config.RECONCILE_GRACE_MS,
+    deploymentId: config.DEPLOYMENT_ID,
+    connectionId: config.TELNYX_CONNECTION_ID,
+    maxReleases: config.RECONCILE_MAX_RELEASES,
+    dryRun: config.RECONCILE_DRY_RUN,
+    repairMinAgeMs: defaultRepairMinAgeMs,
+  };
+}
+
 function desiredSchedule(config: ReconcileScheduleConfig): Omit<ScheduleUpdateOptions, 'state'> {
-  const input: ReconcileInventoryInput = { graceMs: config.RECONCILE_GRACE_MS };
+  const input = desiredInput(config);
   return {
     spec: { intervals: [{ every: config.RECONCILE_INTERVAL_MS }] },
     action: {
@@ -34,19 +47,22 @@ function desiredSchedule(config: ReconcileScheduleConfig): Omit<ScheduleUpdateOp
 function matches(current: ScheduleDescription, config: ReconcileScheduleConfig): boolean {
   const action = current.action.type === 'startWorkflow' ? current.action : undefined;
   const input = action?.args?.[0] as Partial<ReconcileInventoryInput> | undefined;
+  const desired = desiredInput(config);
   return (
     current.spec.intervals?.length === 1 &&
     current.spec.intervals[0]?.every === config.RECONCILE_INTERVAL_MS &&
     action?.workflowType === workflowTypes.reconcile &&
     action.taskQueue === config.TEMPORAL_TASK_QUEUE &&
-    input?.graceMs === config.RECONCILE_GRACE_MS &&
+    input !== undefined &&
+    Object.keys(desired).length === Object.keys(input).length &&
+    Object.entries(desired).every(([key, value]) => input[key as keyof ReconcileInventoryInput] === value) &&
     current.policies.overlap === 'SKIP'
   );
 }
 
 /**
  * Creates the reconciliation schedule, or brings an existing one in line with the config (interval,
- * grace, task queue); safe for several workers starting at once. RECONCILE_ENABLED=false pauses it.
+ * the sweep's input, task queue); safe for several workers starting at once. RECONCILE_ENABLED=false pauses it.
  */
 export async function ensureReconcileSchedule(
   client: Client,
@@ -97,7 +113,7 @@ export async function setUpReconcileSchedule(
   try {
     const outcome = await ensureReconcileSchedule(client, config);
     logger.info(
-      { scheduleId: reconcileScheduleId, outcome, intervalMs: config.RECONCILE_INTERVAL_MS, graceMs: config.RECONCILE_GRACE_MS },
+      { scheduleId: reconcileScheduleId, outcome, intervalMs: config.RECONCILE_INTERVAL_MS, ...desiredInput(config) },
       'reconciliation schedule ensured',
     );
   } catch (error) {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { createActivities } from '../../activities/create-activities.js';
+import { createCarrierActivities } from '../../activities/carrier-activities.js';
+import { createDatabaseActivities } from '../../activities/database-activities.js';
 import type { Carrier } from '../../carrier/carrier.js';
 import { carrierErrorTypes } from '../../carrier/errors.js';
 import type { Database } from '../../db/schema.js';
@@ -15,11 +16,9 @@ const maxCandidates = 3;
  * `createTelnyxCarrier`), called in the workflow's order in this process.
  */
 export function createDirectProvisioner(deps: { db: Kysely<Database>; carrier: Carrier; orgNumberLimit: number; connectionId: string }) {
-  const activities = createActivities({
-    db: deps.db,
-    carrier: deps.carrier,
-    config: { ORG_NUMBER_LIMIT: deps.orgNumberLimit, TELNYX_CONNECTION_ID: deps.connectionId, DEPLOYMENT_ID: 'bench' },
-  });
+  // Provisioning's activities only: reconciliation's need a Temporal client this baseline has not got.
+  const config = { ORG_NUMBER_LIMIT: deps.orgNumberLimit, TELNYX_CONNECTION_ID: deps.connectionId, DEPLOYMENT_ID: 'bench' };
+  const activities = { ...createDatabaseActivities({ db: deps.db, config }), ...createCarrierActivities({ carrier: deps.carrier, config }) };
 
   return async function provisionDirectly(slot: Slot): Promise<void> {
     const workflowId = workflowIds.provision(slot.organizationId, randomUUID());

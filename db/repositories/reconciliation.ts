@@ -30,6 +30,32 @@ export function listReconcileRows(db: Db, organizationIds?: readonly string[]): 
   return query.execute();
 }
 
+/** A row that may be stuck: what the sweep needs to find its workflow and repair it. */
+export type StuckCandidate = Pick<PhoneNumberRow, 'id' | 'organization_id' | 'number' | 'status' | 'workflow_id' | 'carrier_number_id'>;
+
+/**
+ * Rows not in a terminal state that have not changed for `unchangedForMs`: provisioning ones, and
+ * released ones with a carrier number whose carrier release is not confirmed. Whether their workflow
+ * is still running is for the caller to ask Temporal.
+ */
+export function listStuckCandidates(db: Db, options: { unchangedForMs: number; organizationIds?: readonly string[] }): Promise<StuckCandidate[]> {
+  let query = db
+    .selectFrom('phone_numbers')
+    .select(['id', 'organization_id', 'number', 'status', 'workflow_id', 'carrier_number_id'])
+    .where((eb) =>
+      eb.or([
+        eb('status', '=', 'provisioning'),
+        eb.and([eb('status', '=', 'released'), eb('carrier_number_id', 'is not', null), eb('carrier_released_at', 'is', null)]),
+      ]),
+    )
+    .where('updated_at', '<', sql<Date>`now() - ${options.unchangedForMs}::float8 * interval '1 millisecond'`);
+  if (options.organizationIds) {
+    if (options.organizationIds.length === 0) return Promise.resolve([]);
+    query = query.where('organization_id', 'in', options.organizationIds);
+  }
+  return query.execute();
+}
+
 /** Rows that may claim this carrier number now (by number, or as the provisioning that ordered it); a superset to filter. */
 export function findClaimsOnNumber(db: Db, number: string, customerReference: string | null): Promise<ReconcileRow[]> {
   return db

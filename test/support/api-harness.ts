@@ -74,6 +74,7 @@ export async function startApiHarness(
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       db: workerDb,
       carrier: createTelnyxCarrier({ apiKey: 'test', baseURL: sandbox.baseURL }),
+      temporal,
       config,
       workflowBundle: await workflowBundle(),
     });

@@ -41,18 +41,19 @@ beforeAll(async () => {
   sandbox = await startTestSandbox();
   db = createWorkerDatabase(inject('databaseUrl'));
   connection = await NativeConnection.connect({ address: server.address });
+  clientConnection = await Connection.connect({ address: server.address });
+  client = new Client({ connection: clientConnection, namespace: 'default' });
   worker = await createWorker({
     connection,
     namespace: 'default',
     taskQueue,
     db,
     carrier: createTelnyxCarrier({ apiKey: 'test', baseURL: sandbox.sandbox.baseURL }),
+    temporal: client,
     config: loadConfig({ TELNYX_BASE_URL: sandbox.sandbox.baseURL }),
     workflowBundle: await workflowBundle(),
   });
   running = worker.run();
-  clientConnection = await Connection.connect({ address: server.address });
-  client = new Client({ connection: clientConnection, namespace: 'default' });
   browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
 });
 
