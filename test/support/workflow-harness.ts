@@ -88,6 +88,7 @@ export async function startWorkflowHarness(options: { orgNumberLimit?: number; d
       taskQueue: overrides.taskQueue ?? taskQueue,
       db: workerDb,
       carrier,
+      temporal: client,
       config,
       workflowBundle: await workflowBundle(),
     });
