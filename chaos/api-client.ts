@@ -6,6 +6,8 @@ export interface RequestRecord {
   error: string | null;
   networkError: string | null;
   workflowId: string | null;
+  /** The phone number a 201 or 202 named. */
+  numberId: string | null;
   /** Epoch ms the request was sent. */
   at: number;
   ms: number;
@@ -40,13 +42,14 @@ export function createApiClient(apiUrl: string, apiKey: string, records: Request
       } catch {
         body = text;
       }
-      const envelope = (body ?? {}) as { error?: unknown; workflow_id?: unknown };
+      const envelope = (body ?? {}) as { error?: unknown; workflow_id?: unknown; id?: unknown };
       records.push({
         endpoint,
         status: response.status,
         error: response.ok || typeof envelope.error !== 'string' ? null : envelope.error,
         networkError: null,
         workflowId: typeof envelope.workflow_id === 'string' ? envelope.workflow_id : null,
+        numberId: (response.status === 201 || response.status === 202) && typeof envelope.id === 'string' ? envelope.id : null,
         at: started,
         ms: Date.now() - started,
       });
@@ -54,7 +57,7 @@ export function createApiClient(apiUrl: string, apiKey: string, records: Request
     } catch (error) {
       const cause = (error as { cause?: { code?: string } }).cause;
       const networkError = cause?.code ?? (error instanceof Error ? error.name : String(error));
-      records.push({ endpoint, status: null, error: null, networkError, workflowId: null, at: started, ms: Date.now() - started });
+      records.push({ endpoint, status: null, error: null, networkError, workflowId: null, numberId: null, at: started, ms: Date.now() - started });
       return { status: null, body: null };
     }
   };

@@ -1,4 +1,4 @@
-import type { FaultSpec } from '../test/support/sandbox-control.js';
+import type { FaultSpec, SandboxConfigPatch } from '../test/support/sandbox-control.js';
 import type { Profile } from './profiles.js';
 import type { Random } from './random.js';
 import type { ChaosStack } from './stack.js';
@@ -13,36 +13,17 @@ export const faultKinds = [
   'worker_killed',
   'temporal_restarted',
   'postgres_connections_killed',
+  'order_list_lag',
+  'account_on_hold',
 ] as const;
 export type FaultKind = (typeof faultKinds)[number];
 
-export interface PlannedFault {
-  atMs: number;
-  kind: FaultKind;
-}
-
 export interface InjectedFault {
+  /** Ms from the start of the load. */
   atMs: number;
   kind: FaultKind;
   detail: string;
   error?: string;
-}
-
-/**
- * The schedule a seed yields: faults at random gaps over the whole run, every kind at least once
- * within the first 70% (so each one meets load), the other slots random kinds.
- */
-export function planFaults(random: Random, profile: Profile, durationMs: number): PlannedFault[] {
-  const slots: number[] = [];
-  for (let at = 1_000 + random.int(0, profile.faultGapMs[0]); at <= durationMs - 3_000; at += random.int(...profile.faultGapMs)) slots.push(at);
-  const early = slots.filter((at) => at <= durationMs * 0.7);
-  if (early.length < faultKinds.length) {
-    // Too short for the gaps: space one of each kind evenly instead.
-    const spacing = (durationMs * 0.7) / faultKinds.length;
-    return random.shuffle(faultKinds).map((kind, index) => ({ atMs: Math.round(1_000 + index * spacing), kind }));
-  }
-  const guaranteed = new Map(random.shuffle(early).slice(0, faultKinds.length).map((at, index) => [at, faultKinds[index]!]));
-  return slots.map((atMs) => ({ atMs, kind: guaranteed.get(atMs) ?? random.pick(faultKinds) }));
 }
 
 const carrierPaths = ['/v2/available_phone_numbers', '/v2/number_orders', '/v2/number_orders/*', '/v2/phone_numbers*'];
@@ -53,18 +34,22 @@ const errors = [
   { status: 429, code: '10011' },
 ];
 
-/** Applies faults to the stack; order-completion modes are windows that end on their own. */
+/** Applies faults to the stack; sandbox config changes are windows that end on their own. */
 export function createFaultInjector(stack: ChaosStack, random: Random, profile: Profile) {
-  let completionRevert: NodeJS.Timeout | undefined;
+  const reverts = new Map<string, NodeJS.Timeout>();
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   const sandboxFault = async (fault: FaultSpec) => {
     await stack.control.addFault(fault);
     return `${fault.method ?? '*'} ${fault.path} ${JSON.stringify(fault.action)} x${fault.times} p=${fault.probability ?? 1}`;
   };
+  /** Applies `patch` now and `undo` after `windowMs`; a later window of the same setting replaces the pending undo. */
+  const configWindow = async (setting: string, patch: SandboxConfigPatch, undo: SandboxConfigPatch, windowMs: number) => {
+    clearTimeout(reverts.get(setting));
+    await stack.control.configure(patch);
+    reverts.set(setting, setTimeout(() => void stack.control.configure(undo).catch(() => undefined), windowMs));
+  };
   const completionWindow = async (mode: 'delayed' | 'fail', delayMs: number, windowMs: number) => {
-    clearTimeout(completionRevert);
-    await stack.control.configure({ order_completion: { mode, delay_ms: delayMs } });
-    completionRevert = setTimeout(() => void stack.control.configure({ order_completion: { mode: 'instant' } }).catch(() => undefined), windowMs);
+    await configWindow('order_completion', { order_completion: { mode, delay_ms: delayMs } }, { order_completion: { mode: 'instant' } }, windowMs);
     return `mode ${mode}${mode === 'delayed' ? ` ${delayMs} ms` : ''} for ${windowMs} ms`;
   };
 
@@ -91,51 +76,34 @@ export function createFaultInjector(stack: ChaosStack, random: Random, profile: 
       return `stopped and started on its SQLite file after ${downMs} ms`;
     },
     postgres_connections_killed: async () => `${await stack.database.killConnections()} backends terminated`,
+    // Lists lag behind creates, which only matters when a create's answer is lost: the window opens with
+    // one, so the adapter's lookup by reference meets the lag it must survive.
+    order_list_lag: async () => {
+      const lagMs = random.int(500, 6_000);
+      const windowMs = random.int(4_000, 10_000);
+      await configWindow('order_list_lag_ms', { order_list_lag_ms: lagMs }, { order_list_lag_ms: 0 }, windowMs);
+      const ambiguous = await sandboxFault({ method: 'POST', path: '/v2/number_orders', action: { type: 'commit_then_error', status: 503 }, times: 1, probability: 1 });
+      return `orders listed ${lagMs} ms after creation for ${windowMs} ms, opened by ${ambiguous}`;
+    },
+    account_on_hold: async () => {
+      const windowMs = random.int(2_000, 6_000);
+      await configWindow('account_on_hold', { account_on_hold: true }, { account_on_hold: false }, windowMs);
+      return `every /v2 call 403 for ${windowMs} ms`;
+    },
   };
 
   return {
     async inject(kind: FaultKind): Promise<string> {
       return actions[kind]();
     },
-    /** Clears every fault and returns to instant completion, for the quiescence phase. */
+    /** Clears every fault and closes every config window (instant completion, no lag, no hold). */
     async clear(): Promise<void> {
-      clearTimeout(completionRevert);
+      for (const timer of reverts.values()) clearTimeout(timer);
+      reverts.clear();
       await stack.control.clearFaults();
-      await stack.control.configure({ order_completion: { mode: 'instant' } });
+      await stack.control.configure({ order_completion: { mode: 'instant' }, order_list_lag_ms: 0, account_on_hold: false });
     },
   };
 }
 
-function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
-
-/** Runs the plan against the clock until it is done or `signal` aborts; faults run one at a time. */
-export async function runFaultSchedule(
-  plan: PlannedFault[],
-  injector: ReturnType<typeof createFaultInjector>,
-  startedAt: number,
-  signal: AbortSignal,
-): Promise<InjectedFault[]> {
-  const injected: InjectedFault[] = [];
-  for (const planned of plan) {
-    const wait = startedAt + planned.atMs - Date.now();
-    if (wait > 0) await abortableSleep(wait, signal);
-    if (signal.aborted) break;
-    const atMs = Date.now() - startedAt;
-    try {
-      injected.push({ atMs, kind: planned.kind, detail: await injector.inject(planned.kind) });
-    } catch (error) {
-      injected.push({ atMs, kind: planned.kind, detail: 'failed to inject', error: error instanceof Error ? error.message : String(error) });
-    }
-  }
-  return injected;
-}
+export type FaultInjector = ReturnType<typeof createFaultInjector>;

@@ -4,7 +4,8 @@ import { errorTable } from '../api/errors/error-table.js';
 import { failureTypes } from '../domain/failures.js';
 import { liveStatuses } from '../domain/phone-number.js';
 import type { RequestRecord } from './api-client.js';
-import type { DuplicatePair } from './load.js';
+import type { CalmWindow } from './fault-schedule.js';
+import { provisionEndpoints, type DuplicatePair } from './load.js';
 import type { Quiescence } from './quiescence.js';
 import type { ChaosStack } from './stack.js';
 
@@ -16,6 +17,7 @@ export const invariantNames = [
   'no_stuck_workflow',
   'every_request_documented',
   'idempotent_duplicates_agree',
+  'liveness_outside_fault_windows',
 ] as const;
 
 export interface InvariantResult {
@@ -52,7 +54,7 @@ export function documentedStatuses(records: RequestRecord[]): InvariantResult {
 export async function noOrphanedNumbers(stack: ChaosStack): Promise<InvariantResult> {
   const ownedNumbers = await stack.control.ownedNumbers();
   const owned = new Set(ownedNumbers.map((number) => number.phone_number));
-  const referenceOf = new Map(ownedNumbers.map((number) => [number.phone_number, number.customer_reference]));
+  const referenceOf = new Map(ownedNumbers.map((number) => [number.phone_number, number.order_customer_reference]));
   const rows = await stack.db.selectFrom('phone_numbers').select(['number', 'status', 'workflow_id']).where('status', 'in', [...liveStatuses]).execute();
   const live = new Set(rows.map((row) => row.number).filter((number): number is string => number !== null));
   const orphans = [...owned].filter((number) => !live.has(number)).map((number) => `orphan: ${number} owned at the carrier (ordered by ${referenceOf.get(number) ?? 'no reference'}), no live row`);
@@ -82,7 +84,8 @@ export async function noOrganizationOverLimit(stack: ChaosStack, limit: number, 
   for (const row of rows) if (Number(row.n) > limit) violations.push(`organization ${row.organization_id}: ${row.n} live rows`);
   const atCarrier = new Map<string, number>();
   for (const number of await stack.control.ownedNumbers()) {
-    const organizationId = number.customer_reference?.split('/')[1] ?? '(none)';
+    // The order's reference: a number's own stays empty until configuring sets it.
+    const organizationId = (number.order_customer_reference ?? number.customer_reference)?.split('/')[1] ?? '(none)';
     atCarrier.set(organizationId, (atCarrier.get(organizationId) ?? 0) + 1);
   }
   for (const [organizationId, count] of atCarrier) if (count > limit) violations.push(`organization ${organizationId}: ${count} numbers at the carrier`);
@@ -138,3 +141,50 @@ export function idempotentDuplicatesAgree(pairs: DuplicatePair[]): InvariantResu
   }
   return result('idempotent_duplicates_agree', violations, `${pairs.length} keys sent twice at once, ${violations.length} disagreed`);
 }
+
+/**
+ * The liveness floor: of the POST /numbers issued while no fault window was open, at least this share
+ * succeed: 201, or 202 for a number that was provisioned later (a slow success, not a refusal).
+ * Refusals a healthy service owes a valid request (the organization's limit, an identity already
+ * holding a number) are left out, and fewer than `minJudged` judged POSTs fails too, so a service
+ * that refuses everything cannot pass.
+ */
+export const livenessFloor = { minShare: 0.5, minJudged: 20 } as const;
+const excusedRefusals = new Set(['phone_number_limit_reached', 'identity_has_number']);
+
+/** Of the numbers 202s named, those provisioned in the end (registered with the carrier's id). */
+export async function provisionedNumberIds(stack: ChaosStack, records: RequestRecord[]): Promise<Set<string>> {
+  const ids = [...new Set(records.filter((record) => record.status === 202 && record.numberId).map((record) => record.numberId!))];
+  if (ids.length === 0) return new Set();
+  const rows = await stack.db.selectFrom('phone_numbers').select('id').where('id', 'in', ids).where('carrier_number_id', 'is not', null).execute();
+  return new Set(rows.map((row) => row.id));
+}
+
+export function livenessOutsideFaultWindows(records: RequestRecord[], calmWindows: CalmWindow[], loadStartedAt: number, provisioned: ReadonlySet<string>): InvariantResult {
+  const inCalm = (record: RequestRecord) => calmWindows.some((calm) => record.at - loadStartedAt >= calm.fromMs && record.at - loadStartedAt < calm.toMs);
+  const posts = records.filter((record) => (record.endpoint === provisionEndpoints.sync || record.endpoint === provisionEndpoints.async) && inCalm(record));
+  const judged = posts.filter((record) => !(record.error && excusedRefusals.has(record.error)));
+  const succeeded = judged.filter((record) => record.status === 201 || (record.status === 202 && record.numberId !== null && provisioned.has(record.numberId)));
+  const share = judged.length === 0 ? 0 : succeeded.length / judged.length;
+  const violations: string[] = [];
+  if (judged.length < livenessFloor.minJudged) violations.push(`only ${judged.length} POSTs to judge outside fault windows; the floor needs at least ${livenessFloor.minJudged}`);
+  if (share < livenessFloor.minShare) {
+    const outcomes = new Map<string, number>();
+    for (const record of judged.filter((each) => !succeeded.includes(each))) {
+      const outcome = `${record.status ?? `no answer (${record.networkError})`} ${record.error ?? (record.status === 202 ? 'never provisioned' : '')}`.trim();
+      outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+    }
+    violations.push(`${percent(share)} succeeded, below the floor of ${percent(livenessFloor.minShare)}`);
+    for (const [outcome, count] of outcomes) violations.push(`${count} x ${outcome}`);
+  }
+  const calmMs = calmWindows.reduce((total, calm) => total + calm.toMs - calm.fromMs, 0);
+  const slow = succeeded.filter((record) => record.status === 202).length;
+  return result(
+    'liveness_outside_fault_windows',
+    violations,
+    `${calmWindows.length} calm windows (${(calmMs / 1000).toFixed(1)} s): ${posts.length} POSTs, ${posts.length - judged.length} refused by limit or held identity; ` +
+      `${succeeded.length} of ${judged.length} succeeded (${slow} of them 202 then provisioned): ${percent(share)}, floor ${percent(livenessFloor.minShare)}`,
+  );
+}
+
+const percent = (share: number) => `${(share * 100).toFixed(1)} %`;

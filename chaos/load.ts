@@ -18,6 +18,9 @@ export interface DuplicatePair {
   answers: { status: number | null; id: string | null; error: string | null }[];
 }
 
+/** How the load labels its provisioning requests; `async` ones asked `Prefer: respond-async`, so 202 is their success. */
+export const provisionEndpoints = { sync: 'POST /numbers', async: 'POST /numbers async' } as const;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const numbersPath = '/api/v1/phone/numbers';
 
@@ -57,7 +60,7 @@ async function runIdentity(org: LoadOrganization, handle: string, random: Random
       const respondAsync = random.chance(0.3);
       const body = random.chance(0.15) ? { agent_handle: handle, type: 'local', state: 'NY' } : { agent_handle: handle };
       const headers: Record<string, string> = { 'idempotency-key': key, ...(respondAsync ? { prefer: 'respond-async' } : {}) };
-      const send = () => org.call('POST', numbersPath, 'POST /numbers', { body, headers });
+      const send = () => org.call('POST', numbersPath, respondAsync ? provisionEndpoints.async : provisionEndpoints.sync, { body, headers });
       let answer: ApiAnswer;
       if (random.chance(0.1)) {
         const pair = await Promise.all([retrying(send), retrying(send)]);

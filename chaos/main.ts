@@ -1,33 +1,29 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import type { RequestRecord } from './api-client.js';
 import { saveEvidence } from './evidence.js';
-import { createFaultInjector, planFaults, runFaultSchedule } from './faults.js';
-import { documentedStatuses, idempotentDuplicatesAgree, noDoublePurchase, noOrganizationOverLimit, noOrphanedNumbers, noStuckWorkflow } from './invariants.js';
+import { planFaults, runFaultSchedule } from './fault-schedule.js';
+import { createFaultInjector } from './faults.js';
+import {
+  documentedStatuses,
+  idempotentDuplicatesAgree,
+  livenessOutsideFaultWindows,
+  noDoublePurchase,
+  noOrganizationOverLimit,
+  noOrphanedNumbers,
+  noStuckWorkflow,
+  provisionedNumberIds,
+} from './invariants.js';
 import { startLimitSampler } from './limit-sampler.js';
 import { createOrganizations, runLoad } from './load.js';
 import { parseOptions, usage, UsageError, type ChaosOptions } from './options.js';
 import { waitForQuiescence } from './quiescence.js';
 import { createRandom } from './random.js';
 import { formatReport, formatTimeline, type ChaosReport } from './report.js';
-import { startChaosStack, type ChaosStack } from './stack.js';
+import { startChaosStack } from './stack.js';
+import { awaitWorkerPolling } from './worker-ready.js';
 
 const serverUrl = process.env.CHAOS_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const log = (line: string) => console.error(`[chaos ${new Date().toISOString().slice(11, 19)}] ${line}`);
-
-/** Waits until the worker child polls the task queue (it bundles the workflows first). */
-async function waitForWorker(stack: ChaosStack, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const { pollers } = await stack.temporal.workflowService.describeTaskQueue({
-      namespace: 'default',
-      taskQueue: { name: stack.taskQueue },
-      taskQueueType: 1,
-    });
-    if ((pollers?.length ?? 0) > 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error(`the worker did not poll ${stack.taskQueue} within ${timeoutMs} ms`);
-}
 
 async function run(options: ChaosOptions): Promise<ChaosReport> {
   const { profile, seed } = options;
@@ -35,21 +31,22 @@ async function run(options: ChaosOptions): Promise<ChaosReport> {
   log(`profile ${profile.name}, seed ${seed}, load ${profile.durationMs / 1000} s: starting the stack`);
   const stack = await startChaosStack(profile, serverUrl);
   try {
-    await waitForWorker(stack, 120_000);
+    if ((await awaitWorkerPolling(stack, 120_000)) === null) throw new Error(`the worker did not poll ${stack.taskQueue} within 120000 ms`);
     const records: RequestRecord[] = [];
     const organizations = await createOrganizations(stack.db, stack.apiUrl, profile, records);
     const plan = planFaults(createRandom(seed), profile, profile.durationMs);
     const injector = createFaultInjector(stack, createRandom(seed + 1), profile);
-    log(`stack up in ${stack.dir}; ${organizations.length} organizations; ${plan.length} faults planned`);
+    log(`stack up in ${stack.dir}; ${organizations.length} organizations; ${plan.length} faults planned in ${new Set(plan.map((fault) => fault.storm)).size} storms`);
 
     const loadStarted = Date.now();
     const sampler = startLimitSampler(stack);
     const stopFaults = new AbortController();
-    const faultsDone = runFaultSchedule(plan, injector, loadStarted, stopFaults.signal);
+    const awaitRecovery = (timeoutMs: number, signal: AbortSignal) => awaitWorkerPolling(stack, timeoutMs, signal);
+    const faultsDone = runFaultSchedule(plan, { injector, awaitRecovery, profile }, loadStarted, stopFaults.signal);
     const duplicates = await runLoad(organizations, createRandom(seed + 2), profile.durationMs);
     const loadMs = Date.now() - loadStarted;
     stopFaults.abort();
-    const faults = await faultsDone;
+    const { injected: faults, calmWindows } = await faultsDone;
     const maxLiveSeen = await sampler.stop();
     log(`load done: ${records.length} requests, ${faults.length} faults:\n${formatTimeline(faults)}`);
 
@@ -63,6 +60,7 @@ async function run(options: ChaosOptions): Promise<ChaosReport> {
       await noStuckWorkflow(stack, quiescence),
       documentedStatuses(records),
       idempotentDuplicatesAgree(duplicates),
+      livenessOutsideFaultWindows(records, calmWindows, loadStarted, await provisionedNumberIds(stack, records)),
     ];
     if (invariants.some((each) => !each.pass)) {
       for (const file of await saveEvidence(invariants, stack.temporalAddress, stack.dir)) log(`history saved: ${file}`);
@@ -75,6 +73,7 @@ async function run(options: ChaosOptions): Promise<ChaosReport> {
       records,
       loadStartedAt: loadStarted,
       faults,
+      calmWindows,
       invariants,
       workerStarts: stack.worker.starts,
       workerCrashes: stack.worker.unexpectedExits,

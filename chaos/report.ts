@@ -1,4 +1,5 @@
 import type { RequestRecord } from './api-client.js';
+import type { CalmWindow } from './fault-schedule.js';
 import { faultKinds, type InjectedFault } from './faults.js';
 import type { InvariantResult } from './invariants.js';
 import type { Profile } from './profiles.js';
@@ -13,6 +14,8 @@ export interface ChaosReport {
   /** Epoch ms the load started; the timeline counts from here. */
   loadStartedAt: number;
   faults: InjectedFault[];
+  /** Where no fault window was open: the liveness floor's sample. */
+  calmWindows: CalmWindow[];
   invariants: InvariantResult[];
   workerStarts: number;
   workerCrashes: UnexpectedExit[];
@@ -42,6 +45,11 @@ export function formatReport(report: ChaosReport): string {
   }
   lines.push('timeline (10 s windows: 2xx / 4xx / 5xx / no answer, and faults):');
   for (const line of formatWindows(report)) lines.push(`  ${line}`);
+  lines.push(`calm windows (no fault open; the liveness sample): ${report.calmWindows.length}`);
+  for (const calm of report.calmWindows) {
+    const recovery = calm.recoveryMs === null ? 'worker not polling within the bound' : `worker polling ${seconds(calm.recoveryMs)} after the storm`;
+    lines.push(`  ${seconds(calm.fromMs)} - ${seconds(calm.toMs)} (${recovery})`);
+  }
   lines.push('');
   lines.push(`faults injected: ${report.faults.length}`);
   const injected = new Map(countBy(report.faults.filter((fault) => !fault.error), (fault) => fault.kind));
@@ -74,7 +82,8 @@ function formatWindows(report: ChaosReport): string[] {
     windows.set(window, counts);
   }
   return [...windows.keys()].sort((a, b) => a - b).map((window) => {
-    const faults = report.faults.filter((fault) => Math.floor(fault.atMs / 10_000) === window).map((fault) => fault.kind);
+    const faults: string[] = report.faults.filter((fault) => Math.floor(fault.atMs / 10_000) === window).map((fault) => fault.kind);
+    if (report.calmWindows.some((calm) => calm.fromMs < (window + 1) * 10_000 && calm.toMs > window * 10_000)) faults.push('(calm)');
     return `${String(window * 10).padStart(4)}-${window * 10 + 10} s  ${windows.get(window)!.join(' / ').padEnd(20)} ${faults.join(', ')}`;
   });
 }

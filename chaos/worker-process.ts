@@ -20,6 +20,8 @@ export interface WorkerProcess {
   stop(): Promise<void>;
   unexpectedExits: UnexpectedExit[];
   starts: number;
+  /** The running child's pid (null while down): its Temporal identity is `<pid>@<host>`. */
+  readonly pid: number | null;
 }
 
 /** Keys the outer environment may carry that must not reach the chaos worker (live carrier, another DB). */
@@ -38,6 +40,9 @@ export function createWorkerProcess(env: Record<string, string>, logFile: string
   const self: WorkerProcess = {
     unexpectedExits: [],
     starts: 0,
+    get pid() {
+      return child?.pid ?? null;
+    },
     start() {
       const log = openSync(logFile, 'a');
       const started = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], { cwd: repoRoot, env: workerEnv, stdio: ['ignore', log, log] });
