@@ -15,6 +15,8 @@ export interface CarrierOrder {
   phoneNumber: string;
   customerReference: string | null;
   createdAt: string;
+  /** The sub number orders Telnyx split this order into; a pending one can be cancelled. */
+  subOrderIds: string[];
 }
 
 /** A number resource the carrier says this account owns. */
@@ -35,21 +37,49 @@ export interface SearchQuery {
   limit: number;
 }
 
+/** What configuring writes on a number resource. */
+export interface NumberSettings {
+  connectionId: string;
+  tags: string[];
+  /** The number's own reference (the provisioning workflow id); left as it is when absent. */
+  customerReference?: string;
+}
+
+/**
+ * Limits one call sets for itself, so a caller with a deadline of its own (an activity) keeps the
+ * carrier inside it. Absent fields fall back to the adapter's defaults.
+ */
+export interface CallOptions {
+  /** Aborts the call's HTTP requests, e.g. when the caller is cancelled. */
+  signal?: AbortSignal;
+  /** The whole call's budget: every request of it (each page) gets what remains. */
+  timeoutMs?: number;
+  /** Retries inside the SDK; 0 leaves retrying to the caller. */
+  maxRetries?: number;
+}
+
 /**
  * The carrier as the workflows need it. Implementations throw `CarrierError` (see errors.ts)
  * and nothing else, so callers act on `error.type` and `error.retryable` alone.
  */
 export interface Carrier {
-  searchAvailable(query: SearchQuery): Promise<AvailableNumber[]>;
+  searchAvailable(query: SearchQuery, options?: CallOptions): Promise<AvailableNumber[]>;
   /** Never retried inside: after an ambiguous failure, call `findOrdersByCustomerReference`. */
-  createOrder(phoneNumber: string, customerReference: string): Promise<CarrierOrder>;
-  getOrder(orderId: string): Promise<CarrierOrder>;
-  findOrdersByCustomerReference(customerReference: string): Promise<CarrierOrder[]>;
+  createOrder(phoneNumber: string, customerReference: string, options?: CallOptions): Promise<CarrierOrder>;
+  getOrder(orderId: string, options?: CallOptions): Promise<CarrierOrder>;
+  /** Eventually consistent at Telnyx: a new order may be missing for a while. */
+  findOrdersByCustomerReference(customerReference: string, options?: CallOptions): Promise<CarrierOrder[]>;
+  /**
+   * Resolves `'cancelled'`, or `'refused'` when the carrier will not cancel it (it is no longer
+   * pending, or unknown): re-read the order to learn where it stands.
+   */
+  cancelSubOrder(subOrderId: string, options?: CallOptions): Promise<'cancelled' | 'refused'>;
   /** The owned number resource for an E.164 number, or null when the account has none. */
-  findNumber(phoneNumber: string): Promise<OwnedNumber | null>;
-  attachToConnection(numberId: string, connectionId: string, tags: string[]): Promise<OwnedNumber>;
+  findNumber(phoneNumber: string, options?: CallOptions): Promise<OwnedNumber | null>;
+  /** Attaches the number to a connection and writes its tags (and reference, when given). */
+  attachToConnection(numberId: string, settings: NumberSettings, options?: CallOptions): Promise<OwnedNumber>;
   /** Resolves `'released'`, or `'already_released'` when the carrier no longer has it (404). */
-  releaseNumber(numberId: string): Promise<'released' | 'already_released'>;
+  releaseNumber(numberId: string, options?: CallOptions): Promise<'released' | 'already_released'>;
   /** Every number this account owns, across all pages. */
-  listOwnedNumbers(): Promise<OwnedNumber[]>;
+  listOwnedNumbers(options?: CallOptions): Promise<OwnedNumber[]>;
 }

@@ -2,11 +2,13 @@ import {
   APIConnectionError,
   APIError,
   AuthenticationError,
+  BadRequestError,
   ConflictError,
   InternalServerError,
   NotFoundError,
   PermissionDeniedError,
   RateLimitError,
+  UnprocessableEntityError,
 } from 'telnyx';
 import { CarrierError, carrierErrorTypes } from './errors.js';
 
@@ -50,6 +52,20 @@ function isNumberUnavailable(error: APIError): boolean {
 }
 
 /**
+ * A sub-order cancel the carrier turned down: Telnyx cancels only sub-orders "in 'pending' status" and
+ * does not document the answer for the others, so any 400/404/409/422 reads as "no longer pending".
+ * The caller re-reads the order either way.
+ */
+export function isRefusedCancel(error: unknown): boolean {
+  return (
+    error instanceof BadRequestError ||
+    error instanceof NotFoundError ||
+    error instanceof ConflictError ||
+    error instanceof UnprocessableEntityError
+  );
+}
+
+/**
  * Turns anything the SDK throws into one `CarrierError`, once, at the boundary.
  * `ordering` marks `numberOrders.create`, where a rejected number means it was taken.
  */
@@ -60,7 +76,10 @@ export function classifyError(error: unknown, operation: string, ordering = fals
     return new CarrierError(carrierErrorTypes.unavailable, `${at}: ${error.message}`);
   }
   if (!(error instanceof APIError)) {
-    return new CarrierError(carrierErrorTypes.invalidRequest, `${at}: unexpected ${error instanceof Error ? error.message : String(error)}`);
+    // Outside the SDK's API layer: a body that is not JSON (a proxy's error page), a stream cut short. The
+    // call may or may not have reached Telnyx, so it is retried like an outage: permanent would stop a
+    // release for good and leave an order create unreconciled. The activity's retry policy bounds it.
+    return new CarrierError(carrierErrorTypes.unavailable, `${at}: unexpected ${error instanceof Error ? error.message : String(error)}`);
   }
   const item = firstError(error);
   const details = { status: error.status, code: item.code };

@@ -1,15 +1,24 @@
 import Telnyx, { NotFoundError } from 'telnyx';
-import type { AvailableNumber, Carrier, CarrierOrder, OrderStatus, OwnedNumber, SearchQuery } from './carrier.js';
-import { classifyError } from './classify-error.js';
+import type {
+  AvailableNumber,
+  CallOptions,
+  Carrier,
+  CarrierOrder,
+  NumberSettings,
+  OrderStatus,
+  OwnedNumber,
+  SearchQuery,
+} from './carrier.js';
+import { classifyError, isRefusedCancel } from './classify-error.js';
 import { CarrierError, carrierErrorTypes } from './errors.js';
 
 export interface TelnyxCarrierOptions {
   apiKey: string;
   /** Ends in `/v2`: https://api.telnyx.com/v2, or a sandbox's `baseURL`. */
   baseURL: string;
-  /** Per-request timeout; defaults to 15 s. */
+  /** Per-request timeout when a call sets none; defaults to 15 s. */
   timeoutMs?: number;
-  /** SDK retries for calls safe to repeat (never used for order create); defaults to 2. */
+  /** SDK retries for calls safe to repeat, when a call sets none (never used for order create); defaults to 2. */
   maxRetries?: number;
 }
 
@@ -20,6 +29,7 @@ interface RawOrder {
   customer_reference?: string | null;
   created_at?: string;
   phone_numbers?: { phone_number?: string }[];
+  sub_number_orders_ids?: string[];
 }
 
 interface RawNumber {
@@ -34,14 +44,24 @@ interface RawNumber {
 
 const pageSize = 250;
 
+/**
+ * Telnyx documents `pending`, `success` and `failure`. Anything else is read as still pending (wait and
+ * look again), except a cancelled order, which bought nothing.
+ */
+function toOrderStatus(status: string | undefined): OrderStatus {
+  if (status === 'success' || status === 'failure') return status;
+  return status === 'cancelled' || status === 'canceled' ? 'failure' : 'pending';
+}
+
 function toOrder(raw: RawOrder | undefined): CarrierOrder {
   if (!raw?.id) throw new CarrierError(carrierErrorTypes.unavailable, 'Telnyx answered an order without an id');
   return {
     id: raw.id,
-    status: (['pending', 'success', 'failure'].includes(raw.status ?? '') ? raw.status : 'pending') as OrderStatus,
+    status: toOrderStatus(raw.status),
     phoneNumber: raw.phone_numbers?.[0]?.phone_number ?? '',
     customerReference: raw.customer_reference ?? null,
     createdAt: raw.created_at ?? '',
+    subOrderIds: raw.sub_number_orders_ids ?? [],
   };
 }
 
@@ -56,6 +76,19 @@ function toOwnedNumber(raw: RawNumber | undefined): OwnedNumber {
     tags: raw.tags ?? [],
     createdAt: raw.created_at ?? '',
   };
+}
+
+/**
+ * The SDK's per-request options for a call: its signal, its retries, and a timeout that is what remains
+ * of the call's budget, so the pages of one call together stay inside it.
+ */
+function requestLimits(options: CallOptions | undefined) {
+  const deadline = options?.timeoutMs === undefined ? undefined : Date.now() + options.timeoutMs;
+  return () => ({
+    ...(options?.signal ? { signal: options.signal } : {}),
+    ...(options?.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }),
+    ...(deadline === undefined ? {} : { timeout: Math.max(1, deadline - Date.now()) }),
+  });
 }
 
 /** The `Carrier` on the official Telnyx SDK; every error leaves as a classified `CarrierError`. */
@@ -78,18 +111,36 @@ export function createTelnyxCarrier(options: TelnyxCarrierOptions): Carrier {
     }
   }
 
+  /** Every number matching `filter`, page by page, each page inside what remains of the call's budget. */
+  async function listNumbers(filter: { phone_number?: string }, limits: ReturnType<typeof requestLimits>): Promise<RawNumber[]> {
+    const found: RawNumber[] = [];
+    for (let pageNumber = 1; ; pageNumber += 1) {
+      const query = { ...(filter.phone_number ? { filter } : {}), 'page[number]': pageNumber, 'page[size]': pageSize };
+      const page = await client.phoneNumbers.list(query, limits());
+      found.push(...page.data);
+      if (page.data.length === 0 || !page.hasNextPage()) return found;
+    }
+  }
+
   return {
-    searchAvailable: (query: SearchQuery) =>
+    searchAvailable: (query: SearchQuery, callOptions?: CallOptions) =>
       call('search', async () => {
-        const answer = await client.availablePhoneNumbers.list({
-          filter: {
-            country_code: 'US',
-            phone_number_type: query.type,
-            ...(query.type === 'local' && query.state ? { administrative_area: query.state } : {}),
-            features: ['voice'],
-            limit: query.limit,
+        const answer = await client.availablePhoneNumbers.list(
+          {
+            filter: {
+              country_code: 'US',
+              phone_number_type: query.type,
+              ...(query.type === 'local' && query.state ? { administrative_area: query.state } : {}),
+              features: ['voice'],
+              limit: query.limit,
+              // Exact matches only: best-effort results may lie outside the state asked for.
+              best_effort: false,
+              // Toll-free numbers without quickship need extra time after purchase before they take calls.
+              ...(query.type === 'toll_free' ? { quickship: true } : {}),
+            },
           },
-        });
+          requestLimits(callOptions)(),
+        );
         const found: AvailableNumber[] = (answer.data ?? []).flatMap((item) =>
           item.phone_number
             ? [{ phoneNumber: item.phone_number, state: item.region_information?.find((r) => r.region_type === 'state')?.region_name ?? null }]
@@ -101,49 +152,71 @@ export function createTelnyxCarrier(options: TelnyxCarrierOptions): Carrier {
         return found;
       }),
 
-    createOrder: (phoneNumber: string, customerReference: string) =>
+    createOrder: (phoneNumber: string, customerReference: string, callOptions?: CallOptions) =>
       call(
         'order create',
         async () => {
-          // No SDK retries: Telnyx takes no idempotency key, so a retried create can buy twice.
+          // No SDK retries, whatever the caller asks: Telnyx takes no idempotency key, so a retried create can buy twice.
           const answer = await client.numberOrders.create(
             { phone_numbers: [{ phone_number: phoneNumber }], customer_reference: customerReference },
-            { maxRetries: 0 },
+            { ...requestLimits(callOptions)(), maxRetries: 0 },
           );
           return toOrder(answer.data);
         },
         true,
       ),
 
-    getOrder: (orderId: string) => call('order get', async () => toOrder((await client.numberOrders.retrieve(orderId)).data)),
+    getOrder: (orderId: string, callOptions?: CallOptions) =>
+      call('order get', async () => toOrder((await client.numberOrders.retrieve(orderId, requestLimits(callOptions)())).data)),
 
-    findOrdersByCustomerReference: (customerReference: string) =>
+    findOrdersByCustomerReference: (customerReference: string, callOptions?: CallOptions) =>
       call('order list', async () => {
+        const limits = requestLimits(callOptions);
         const orders: CarrierOrder[] = [];
-        for await (const raw of client.numberOrders.list({ filter: { customer_reference: customerReference }, 'page[size]': pageSize })) {
-          if (raw.customer_reference === customerReference) orders.push(toOrder(raw));
+        for (let pageNumber = 1; ; pageNumber += 1) {
+          const query = { filter: { customer_reference: customerReference }, 'page[number]': pageNumber, 'page[size]': pageSize };
+          const page = await client.numberOrders.list(query, limits());
+          for (const raw of page.data) if (raw.customer_reference === customerReference) orders.push(toOrder(raw));
+          if (page.data.length === 0 || !page.hasNextPage()) return orders;
         }
-        return orders;
       }),
 
-    findNumber: (phoneNumber: string) =>
+    cancelSubOrder: (subOrderId: string, callOptions?: CallOptions) =>
+      call('sub-order cancel', async () => {
+        try {
+          await client.subNumberOrders.cancel(subOrderId, requestLimits(callOptions)());
+          return 'cancelled' as const;
+        } catch (error) {
+          if (isRefusedCancel(error)) return 'refused' as const;
+          throw error;
+        }
+      }),
+
+    findNumber: (phoneNumber: string, callOptions?: CallOptions) =>
       call('number lookup', async () => {
-        // Telnyx's filter matches loosely; only an exact E.164 match is this number.
-        for await (const raw of client.phoneNumbers.list({ filter: { phone_number: phoneNumber }, 'page[size]': pageSize })) {
-          if (raw.phone_number === phoneNumber) return toOwnedNumber(raw);
-        }
-        return null;
+        // Telnyx's filter takes digits only ("non-numerical characters will result in no values being
+        // returned", at least three of them) and matches loosely: send the digits, keep the exact E.164.
+        const digits = phoneNumber.replace(/\D/g, '');
+        if (digits.length < 3) return null;
+        const matches = await listNumbers({ phone_number: digits }, requestLimits(callOptions));
+        const exact = matches.find((raw) => raw.phone_number === phoneNumber);
+        return exact ? toOwnedNumber(exact) : null;
       }),
 
-    attachToConnection: (numberId: string, connectionId: string, tags: string[]) =>
-      call('number update', async () =>
-        toOwnedNumber((await client.phoneNumbers.update(numberId, { connection_id: connectionId, tags })).data),
-      ),
+    attachToConnection: (numberId: string, settings: NumberSettings, callOptions?: CallOptions) =>
+      call('number update', async () => {
+        const patch = {
+          connection_id: settings.connectionId,
+          tags: settings.tags,
+          ...(settings.customerReference === undefined ? {} : { customer_reference: settings.customerReference }),
+        };
+        return toOwnedNumber((await client.phoneNumbers.update(numberId, patch, requestLimits(callOptions)())).data);
+      }),
 
-    releaseNumber: (numberId: string) =>
+    releaseNumber: (numberId: string, callOptions?: CallOptions) =>
       call('number release', async () => {
         try {
-          await client.phoneNumbers.delete(numberId);
+          await client.phoneNumbers.delete(numberId, requestLimits(callOptions)());
           return 'released' as const;
         } catch (error) {
           if (error instanceof NotFoundError) return 'already_released' as const;
@@ -151,11 +224,7 @@ export function createTelnyxCarrier(options: TelnyxCarrierOptions): Carrier {
         }
       }),
 
-    listOwnedNumbers: () =>
-      call('number list', async () => {
-        const numbers: OwnedNumber[] = [];
-        for await (const raw of client.phoneNumbers.list({ 'page[size]': pageSize })) numbers.push(toOwnedNumber(raw));
-        return numbers;
-      }),
+    listOwnedNumbers: (callOptions?: CallOptions) =>
+      call('number list', async () => (await listNumbers({}, requestLimits(callOptions))).map(toOwnedNumber)),
   };
 }

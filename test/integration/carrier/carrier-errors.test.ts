@@ -47,7 +47,7 @@ describe('TelnyxCarrier error classification', () => {
   });
 
   it('when a number id is unknown, then attachToConnection fails with carrier_not_found', async () => {
-    await expect(carrier.attachToConnection('1234567890', 'connection', [])).rejects.toMatchObject({ type: carrierErrorTypes.notFound });
+    await expect(carrier.attachToConnection('1234567890', { connectionId: 'connection', tags: [] })).rejects.toMatchObject({ type: carrierErrorTypes.notFound });
   });
 
   it('when an order line UUID is passed where a number id belongs, then release fails loudly instead of reading already_released', async () => {

@@ -33,6 +33,17 @@ describe('TelnyxCarrier against the sandbox', () => {
     }
   });
 
+  it('when searching, then toll-free asks for quickship numbers and neither search takes best-effort results', async () => {
+    await carrier.searchAvailable({ type: 'toll_free', state: null, limit: 3 });
+    await carrier.searchAvailable({ type: 'local', state: 'NY', limit: 3 });
+
+    const [tollFree, local] = (await sandbox.control.requests())
+      .filter((request) => request.path === '/v2/available_phone_numbers')
+      .map((request) => new URLSearchParams(request.query));
+    expect([tollFree!.get('filter[quickship]'), tollFree!.get('filter[best_effort]')]).toEqual(['true', 'false']);
+    expect([local!.get('filter[quickship]'), local!.get('filter[best_effort]')]).toEqual([null, 'false']);
+  });
+
   it('when searching toll-free numbers, then every number is 8xx and has no state', async () => {
     const found = await carrier.searchAvailable({ type: 'toll_free', state: null, limit: 3 });
 
@@ -84,10 +95,21 @@ describe('TelnyxCarrier against the sandbox', () => {
 
     const owned = await carrier.findNumber(phoneNumber);
 
-    expect(owned).toMatchObject({ phoneNumber, status: 'active', customerReference: reference });
+    expect(owned).toMatchObject({ phoneNumber, status: 'active' });
     expect(owned!.id).toMatch(/^\d+$/);
     const [line] = (await sandbox.control.orders()).at(-1)!.phone_numbers;
     expect(owned!.id).not.toBe(line!.id);
+  });
+
+  it('when looking a number up, then the filter carries its digits only, as Telnyx documents', async () => {
+    const { phoneNumber } = await buyOne();
+
+    const owned = await carrier.findNumber(phoneNumber);
+
+    expect(owned?.phoneNumber).toBe(phoneNumber);
+    const lookups = (await sandbox.control.requests()).filter((request) => request.path === '/v2/phone_numbers');
+    expect(lookups).toHaveLength(1);
+    expect(new URLSearchParams(lookups[0]!.query).get('filter[phone_number]')).toBe(phoneNumber.slice(1));
   });
 
   it('when the account owns no such number, then findNumber returns null', async () => {
@@ -100,11 +122,22 @@ describe('TelnyxCarrier against the sandbox', () => {
     const { phoneNumber } = await buyOne();
     const owned = await carrier.findNumber(phoneNumber);
 
-    const attached = await carrier.attachToConnection(owned!.id, 'connection-1', ['agent:a']);
+    const attached = await carrier.attachToConnection(owned!.id, { connectionId: 'connection-1', tags: ['agent:a'], customerReference: 'provision/x' });
 
-    expect(attached).toMatchObject({ id: owned!.id, connectionId: 'connection-1', tags: ['agent:a'] });
+    expect(attached).toMatchObject({ id: owned!.id, connectionId: 'connection-1', tags: ['agent:a'], customerReference: 'provision/x' });
     const [inSandbox] = await sandbox.control.ownedNumbers();
-    expect(inSandbox).toMatchObject({ connection_id: 'connection-1', tags: ['agent:a'] });
+    expect(inSandbox).toMatchObject({ connection_id: 'connection-1', tags: ['agent:a'], customer_reference: 'provision/x' });
+  });
+
+  it('when attaching without a reference, then the PATCH leaves customer_reference out', async () => {
+    const { phoneNumber } = await buyOne();
+    const owned = await carrier.findNumber(phoneNumber);
+    await carrier.attachToConnection(owned!.id, { connectionId: 'connection-1', tags: [], customerReference: 'provision/first' });
+
+    await carrier.attachToConnection(owned!.id, { connectionId: 'connection-2', tags: [] });
+
+    const [inSandbox] = await sandbox.control.ownedNumbers();
+    expect(inSandbox).toMatchObject({ connection_id: 'connection-2', customer_reference: 'provision/first' });
   });
 
   it('when releasing a number twice, then the first says released and the second already_released', async () => {
@@ -138,16 +171,59 @@ describe('TelnyxCarrier against the sandbox', () => {
 
     const listed = await carrier.listOwnedNumbers();
     const found = await carrier.findNumber(last.phone_number);
-    const looseMatchOnly = await carrier.findNumber('+18');
 
     expect(listed).toHaveLength(owned.length);
     expect(new Set(listed.map((each) => each.id)).size).toBe(owned.length);
     expect(found?.id).toBe(last.id);
-    expect(looseMatchOnly).toBeNull();
     const secondPages = (await sandbox.control.requests()).filter(
       (request) => request.path === '/v2/phone_numbers' && request.query.includes('page%5Bnumber%5D=2'),
     );
-    expect(secondPages.map((request) => request.query.includes('filter'))).toEqual([false, true]);
+    expect(secondPages).toHaveLength(1);
+  });
+
+  it('when fewer than three digits are asked for, then findNumber answers null without asking Telnyx', async () => {
+    await buyOne('toll_free', null);
+
+    expect(await carrier.findNumber('+18')).toBeNull();
+    expect((await sandbox.control.requests()).filter((request) => request.path === '/v2/phone_numbers')).toEqual([]);
+  });
+
+  it('when a call sets a timeout shorter than the client default, then the call gives up at its own timeout', async () => {
+    await sandbox.control.addFault({ path: '/v2/number_orders/*', action: { type: 'hang' } });
+
+    await expect(carrier.getOrder(randomUUID(), { timeoutMs: 200, maxRetries: 0 })).rejects.toMatchObject({
+      type: carrierErrorTypes.unavailable,
+      message: expect.stringMatching(/timed out/i),
+    });
+  });
+
+  it('when the caller aborts, then the in-flight call is aborted', async () => {
+    await sandbox.control.addFault({ path: '/v2/number_orders/*', action: { type: 'hang' } });
+    const abort = new AbortController();
+
+    const pending = carrier.getOrder(randomUUID(), { signal: abort.signal, timeoutMs: 60_000 });
+    await expect.poll(async () => (await sandbox.control.requests()).length).toBe(1);
+    abort.abort();
+
+    await expect(pending).rejects.toMatchObject({ message: expect.stringMatching(/abort/i) });
+  });
+
+  it('when a pending order is cancelled, then its sub-orders are cancelled and the order ends failure', async () => {
+    await sandbox.control.configure({ order_completion: { mode: 'never' } });
+    const { order } = await buyOne();
+    expect(order.subOrderIds.length).toBeGreaterThan(0);
+
+    const outcomes = await Promise.all(order.subOrderIds.map((id) => carrier.cancelSubOrder(id)));
+
+    expect(outcomes.every((outcome) => outcome === 'cancelled')).toBe(true);
+    expect((await carrier.getOrder(order.id)).status).toBe('failure');
+  });
+
+  it('when a sub-order is no longer pending, then the cancel is refused, not an error', async () => {
+    const { order } = await buyOne();
+    expect(order.status).toBe('success');
+
+    expect(await carrier.cancelSubOrder(order.subOrderIds[0]!)).toBe('refused');
   });
 
   it('when the phone_number filter matches loosely, then findNumber still returns only the exact number', async () => {

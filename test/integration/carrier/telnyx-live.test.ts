@@ -1,3 +1,4 @@
+import Telnyx from 'telnyx';
 import { describe, expect, it } from 'vitest';
 import { carrierErrorTypes } from '../../../carrier/errors.js';
 import { createTelnyxCarrier } from '../../../carrier/telnyx-carrier.js';
@@ -7,7 +8,39 @@ const live = process.env.TELNYX_LIVE === '1' && Boolean(apiKey);
 
 /** Read-only contract checks against real Telnyx: `TELNYX_LIVE=1 TELNYX_API_KEY=... npx vitest run test/integration/carrier/telnyx-live.test.ts`. */
 describe.skipIf(!live)('Telnyx live contract (read-only)', () => {
-  const carrier = createTelnyxCarrier({ apiKey: apiKey ?? '', baseURL: process.env.TELNYX_BASE_URL ?? 'https://api.telnyx.com/v2' });
+  const baseURL = process.env.TELNYX_BASE_URL ?? 'https://api.telnyx.com/v2';
+  const carrier = createTelnyxCarrier({ apiKey: apiKey ?? '', baseURL });
+  const sdk = new Telnyx({ apiKey: apiKey ?? '', baseURL, clientID: null, clientSecret: null });
+
+  /** One number this account owns, or undefined (the lookups below then have nothing to find). */
+  async function anOwnedNumber(): Promise<string | undefined> {
+    const page = await sdk.phoneNumbers.list({ 'page[size]': 1 });
+    return page.data[0]?.phone_number;
+  }
+
+  it('when an owned number is looked up through the adapter, then it is found by its digits', async (context) => {
+    const owned = await anOwnedNumber();
+    if (!owned) return context.skip();
+
+    const found = await carrier.findNumber(owned);
+
+    expect(found?.phoneNumber).toBe(owned);
+  });
+
+  it('when the phone_number filter carries a +, then real Telnyx returns nothing, and the digits alone find the number', async (context) => {
+    const owned = await anOwnedNumber();
+    if (!owned) return context.skip();
+
+    const withPlus = await sdk.phoneNumbers.list({ filter: { phone_number: owned } });
+    const digitsOnly = await sdk.phoneNumbers.list({ filter: { phone_number: owned.replace(/\D/g, '') } });
+
+    expect(withPlus.data).toEqual([]);
+    expect(digitsOnly.data.map((each) => each.phone_number)).toContain(owned);
+  });
+
+  it('when a number the account does not own is looked up, then the adapter answers null', async () => {
+    expect(await carrier.findNumber('+15005550006')).toBeNull();
+  });
 
   it('when searching local NY numbers, then real Telnyx answers E.164 numbers in NY', async () => {
     const found = await carrier.searchAvailable({ type: 'local', state: 'NY', limit: 3 });

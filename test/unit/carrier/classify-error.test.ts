@@ -1,6 +1,14 @@
-import { APIConnectionTimeoutError, ConflictError, RateLimitError, UnprocessableEntityError } from 'telnyx';
+import {
+  APIConnectionTimeoutError,
+  AuthenticationError,
+  ConflictError,
+  InternalServerError,
+  NotFoundError,
+  RateLimitError,
+  UnprocessableEntityError,
+} from 'telnyx';
 import { describe, expect, it } from 'vitest';
-import { classifyError, retryAfterMs } from '../../../carrier/classify-error.js';
+import { classifyError, isRefusedCancel, retryAfterMs } from '../../../carrier/classify-error.js';
 import { CarrierError, carrierErrorTypes } from '../../../carrier/errors.js';
 
 const envelope = (code: string, pointer?: string, detail = 'x') => ({ errors: [{ code, title: 't', detail, ...(pointer ? { source: { pointer } } : {}) }] });
@@ -18,6 +26,15 @@ describe('retryAfterMs', () => {
 
   it('when no header says anything, then there is no delay hint', () => {
     expect(retryAfterMs(new Headers())).toBeUndefined();
+  });
+});
+
+describe('isRefusedCancel', () => {
+  it('when a cancel is answered 422 or 404, then it is refused; a 401 or 503 is not', () => {
+    expect(isRefusedCancel(new UnprocessableEntityError(422, envelope('10015'), undefined, new Headers()))).toBe(true);
+    expect(isRefusedCancel(new NotFoundError(404, envelope('10005'), undefined, new Headers()))).toBe(true);
+    expect(isRefusedCancel(new AuthenticationError(401, envelope('10009'), undefined, new Headers()))).toBe(false);
+    expect(isRefusedCancel(new InternalServerError(503, envelope('10007'), undefined, new Headers()))).toBe(false);
   });
 });
 
@@ -59,7 +76,10 @@ describe('classifyError', () => {
     expect(classifyError(original, 'search')).toBe(original);
   });
 
-  it('when something other than an SDK error is thrown, then it is a permanent invalid request (a bug, not an outage)', () => {
-    expect(classifyError(new TypeError('boom'), 'search')).toMatchObject({ type: carrierErrorTypes.invalidRequest, retryable: false });
+  it('when something outside the SDK API layer is thrown, then it is retryable carrier_unavailable (the call may have reached Telnyx)', () => {
+    expect(classifyError(new SyntaxError('Unexpected token < in JSON'), 'number release')).toMatchObject({
+      type: carrierErrorTypes.unavailable,
+      retryable: true,
+    });
   });
 });
