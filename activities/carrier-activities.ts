@@ -2,21 +2,21 @@ import { ApplicationFailure, log } from '@temporalio/activity';
 import type { AvailableNumber, Carrier, CarrierOrder, SearchQuery } from '../carrier/carrier.js';
 import { CarrierError, carrierErrorTypes } from '../carrier/errors.js';
 import type { Config } from '../config/config.js';
+import { deploymentTag, organizationTag, serviceTag } from '../domain/carrier-tags.js';
 import { failureTypes } from '../domain/failures.js';
-import { carrierCall, toActivityFailure } from './carrier-failure.js';
+import { activityCallOptions, whileHeartbeating } from './activity-call-limits.js';
+import { activityFailureOf, carrierCall, numberNotReadyType } from './carrier-failure.js';
+import { createCarrierReleaseActivities } from './carrier-release-activities.js';
 
 export interface CarrierActivityDeps {
   carrier: Carrier;
   config: Pick<Config, 'TELNYX_CONNECTION_ID' | 'DEPLOYMENT_ID'>;
 }
 
-/** Tag every number this service configures carries, so operators can tell ours apart. */
-export const serviceTag = 'inkbox-numbers';
-
 export function createCarrierActivities({ carrier, config }: CarrierActivityDeps) {
   /** An order already placed under this reference that may still buy or has bought a number. */
   async function findLiveOrder(customerReference: string): Promise<CarrierOrder | undefined> {
-    const orders = await carrierCall(() => carrier.findOrdersByCustomerReference(customerReference));
+    const orders = await carrierCall((options) => carrier.findOrdersByCustomerReference(customerReference, options));
     return orders.find((order) => order.status !== 'failure');
   }
 
@@ -24,10 +24,10 @@ export function createCarrierActivities({ carrier, config }: CarrierActivityDeps
     /** Candidates for the request; nothing found is the permanent `no_numbers_available`. */
     async searchNumbers(query: SearchQuery): Promise<AvailableNumber[]> {
       try {
-        const found = await carrier.searchAvailable(query);
+        const found = await whileHeartbeating(() => carrier.searchAvailable(query, activityCallOptions()));
         if (found.length > 0) return found;
       } catch (error) {
-        if (!(error instanceof CarrierError && error.type === carrierErrorTypes.noInventory)) throw toActivityFailure(error);
+        if (!(error instanceof CarrierError && error.type === carrierErrorTypes.noInventory)) throw activityFailureOf(error);
       }
       const where = query.state ? ` in ${query.state}` : '';
       throw ApplicationFailure.nonRetryable(`No ${query.type.replace('_', '-')} numbers available${where}`, failureTypes.noNumbersAvailable);
@@ -41,7 +41,7 @@ export function createCarrierActivities({ carrier, config }: CarrierActivityDeps
       const existing = await findLiveOrder(input.customerReference);
       if (existing) return existing;
       try {
-        return await carrier.createOrder(input.phoneNumber, input.customerReference);
+        return await whileHeartbeating(() => carrier.createOrder(input.phoneNumber, input.customerReference, activityCallOptions()));
       } catch (error) {
         if (error instanceof CarrierError && error.retryable) {
           const adopted = await findLiveOrder(input.customerReference);
@@ -50,49 +50,33 @@ export function createCarrierActivities({ carrier, config }: CarrierActivityDeps
             return adopted;
           }
         }
-        throw toActivityFailure(error);
+        throw activityFailureOf(error);
       }
     },
 
     async getOrder(orderId: string): Promise<CarrierOrder> {
-      return carrierCall(() => carrier.getOrder(orderId));
-    },
-
-    /** Attaches the bought number to the voice connection; retried while the carrier does not show it yet. */
-    async configureNumber(input: { phoneNumber: string; organizationId: string }): Promise<{ carrierNumberId: string }> {
-      const owned = await carrierCall(() => carrier.findNumber(input.phoneNumber));
-      if (!owned || owned.status === 'purchase-pending') {
-        throw ApplicationFailure.retryable(`number ${input.phoneNumber} is not ready at the carrier yet`, 'carrier_number_not_ready');
-      }
-      const tags = [serviceTag, `org:${input.organizationId}`];
-      const attached = await carrierCall(() => carrier.attachToConnection(owned.id, config.TELNYX_CONNECTION_ID, tags));
-      return { carrierNumberId: attached.id };
+      return carrierCall((options) => carrier.getOrder(orderId, options));
     },
 
     /**
-     * Compensation: releases every number bought under this reference. Orders still pending cannot be
-     * released yet; their count is returned so the workflow can wait for them to settle.
+     * Attaches the bought number to the voice connection, tags it (service, deployment, organization)
+     * and writes the provisioning workflow id into its own `customer_reference` when given: Telnyx does
+     * not copy the order's reference onto the number. Retried while the carrier does not show it yet.
      */
-    async releaseOrderedNumbers(customerReference: string): Promise<{ released: string[]; pendingOrders: number }> {
-      const orders = await carrierCall(() => carrier.findOrdersByCustomerReference(customerReference));
-      const released: string[] = [];
-      let pendingOrders = 0;
-      for (const order of orders) {
-        if (order.status === 'failure') continue;
-        const owned = await carrierCall(() => carrier.findNumber(order.phoneNumber));
-        if (owned && (owned.customerReference === null || owned.customerReference === customerReference)) {
-          await carrierCall(() => carrier.releaseNumber(owned.id));
-          released.push(order.phoneNumber);
-        } else if (order.status === 'pending') {
-          pendingOrders += 1;
-        }
+    async configureNumber(input: { phoneNumber: string; organizationId: string; customerReference?: string }): Promise<{ carrierNumberId: string }> {
+      const owned = await carrierCall((options) => carrier.findNumber(input.phoneNumber, options));
+      if (!owned || owned.status === 'purchase-pending') {
+        throw ApplicationFailure.retryable(`number ${input.phoneNumber} is not ready at the carrier yet`, numberNotReadyType);
       }
-      return { released, pendingOrders };
+      const settings = {
+        connectionId: config.TELNYX_CONNECTION_ID,
+        tags: [serviceTag, deploymentTag(config.DEPLOYMENT_ID), organizationTag(input.organizationId)],
+        ...(input.customerReference === undefined ? {} : { customerReference: input.customerReference }),
+      };
+      const attached = await carrierCall((options) => carrier.attachToConnection(owned.id, settings, options));
+      return { carrierNumberId: attached.id };
     },
 
-    /** Releases an owned number by its carrier id; a number the carrier no longer has counts as released. */
-    async releaseNumberAtCarrier(input: { carrierNumberId: string }): Promise<void> {
-      await carrierCall(() => carrier.releaseNumber(input.carrierNumberId));
-    },
+    ...createCarrierReleaseActivities({ carrier }),
   };
 }

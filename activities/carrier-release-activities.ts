@@ -1,0 +1,102 @@
+import { ApplicationFailure, log } from '@temporalio/activity';
+import type { Carrier, CarrierOrder } from '../carrier/carrier.js';
+import { CarrierError, carrierErrorTypes } from '../carrier/errors.js';
+import { previousProgress, recordProgress } from './activity-call-limits.js';
+import { noteReleaseError, numberNotReadyType, releaseCall } from './carrier-failure.js';
+
+/** Compensation's input: the reference orders were placed under, and the ids of orders the workflow saw placed. */
+export interface ReleaseOrderedNumbersInput {
+  customerReference: string;
+  /** Read by id as well: lists by reference are eventually consistent, so a new order may be missing there. */
+  orderIds?: string[];
+}
+
+/** Carried by heartbeats: what an earlier attempt already released (the carrier no longer lists those). */
+interface ReleaseProgress {
+  released: string[];
+}
+
+/**
+ * The release side of the carrier. None of it gives up: every carrier error except "not found" is
+ * retried (see `releaseCall`), a number the carrier refuses to release stays the workflow's problem
+ * until it goes through, and each refusal is logged and counted.
+ */
+export function createCarrierReleaseActivities({ carrier }: { carrier: Carrier }) {
+  /** The order by id, or null when the carrier has no such order (it bought nothing). */
+  function readOrder(orderId: string): Promise<CarrierOrder | null> {
+    return releaseCall('order get', (options) =>
+      carrier.getOrder(orderId, options).catch((error: unknown) => {
+        if (error instanceof CarrierError && error.type === carrierErrorTypes.notFound) return null;
+        throw error;
+      }),
+    );
+  }
+
+  /**
+   * Cancels the order's pending sub-orders (Telnyx allows it only while they are pending), then reads
+   * where the order stands: a refused cancel means it settled meanwhile, which the re-read shows.
+   */
+  async function cancelPending(order: CarrierOrder): Promise<CarrierOrder> {
+    if (order.subOrderIds.length === 0) return order;
+    for (const subOrderId of order.subOrderIds) {
+      const outcome = await releaseCall('sub-order cancel', (options) => carrier.cancelSubOrder(subOrderId, options));
+      log.info('cancelled a pending sub-order of a provisioning being undone', { orderId: order.id, subOrderId, outcome });
+    }
+    return (await readOrder(order.id)) ?? { ...order, status: 'failure' };
+  }
+
+  /** Releases what a succeeded order bought; `pending` while the number is still `purchase-pending`. */
+  async function releaseBought(order: CarrierOrder, customerReference: string): Promise<'released' | 'pending' | 'not_ours'> {
+    const owned = await releaseCall('number lookup', (options) => carrier.findNumber(order.phoneNumber, options));
+    if (!owned) {
+      // Never "nothing bought": the order says it bought this number, so the carrier must show it.
+      const message = `order ${order.id} succeeded but ${order.phoneNumber} is not listed at the carrier yet`;
+      noteReleaseError('number lookup', numberNotReadyType, message);
+      throw ApplicationFailure.retryable(message, numberNotReadyType);
+    }
+    if (owned.customerReference !== null && owned.customerReference !== customerReference) {
+      log.info('the ordered number now carries another reference; not ours to release', { orderId: order.id, phoneNumber: order.phoneNumber });
+      return 'not_ours';
+    }
+    // Telnyx would refuse to delete a number whose purchase is not complete: wait for it like a pending order.
+    if (owned.status === 'purchase-pending') return 'pending';
+    await releaseCall('number release', (options) => carrier.releaseNumber(owned.id, options));
+    return 'released';
+  }
+
+  return {
+    /**
+     * Compensation: cancels the pending orders placed under this reference and releases every number
+     * they bought. What cannot be settled yet (an order or number still pending) is counted in
+     * `pendingOrders`, so the workflow can wait and call again.
+     */
+    async releaseOrderedNumbers(input: string | ReleaseOrderedNumbersInput): Promise<{ released: string[]; pendingOrders: number }> {
+      const { customerReference, orderIds = [] } = typeof input === 'string' ? { customerReference: input } : input;
+      const done = new Set(previousProgress<ReleaseProgress>()?.released ?? []);
+      recordProgress({ released: [...done] } satisfies ReleaseProgress);
+      const orders = await releaseCall('order list', (options) => carrier.findOrdersByCustomerReference(customerReference, options));
+      for (const orderId of orderIds) {
+        if (orders.some((order) => order.id === orderId)) continue;
+        const order = await readOrder(orderId);
+        if (order) orders.push(order);
+      }
+      let pendingOrders = 0;
+      for (const listed of orders) {
+        const order = listed.status === 'pending' ? await cancelPending(listed) : listed;
+        if (order.status === 'failure' || done.has(order.phoneNumber)) continue;
+        const outcome = order.status === 'pending' ? 'pending' : await releaseBought(order, customerReference);
+        if (outcome === 'pending') pendingOrders += 1;
+        if (outcome === 'released') {
+          done.add(order.phoneNumber);
+          recordProgress({ released: [...done] } satisfies ReleaseProgress);
+        }
+      }
+      return { released: [...done], pendingOrders };
+    },
+
+    /** Releases an owned number by its carrier id; a number the carrier no longer has counts as released. */
+    async releaseNumberAtCarrier(input: { carrierNumberId: string }): Promise<void> {
+      await releaseCall('number release', (options) => carrier.releaseNumber(input.carrierNumberId, options));
+    },
+  };
+}

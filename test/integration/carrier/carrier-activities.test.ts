@@ -1,0 +1,224 @@
+import { randomUUID } from 'node:crypto';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/activity';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createCarrierActivities } from '../../../activities/carrier-activities.js';
+import { numberNotReadyType, releaseErrorsMetric } from '../../../activities/carrier-failure.js';
+import type { Carrier } from '../../../carrier/carrier.js';
+import { carrierErrorTypes } from '../../../carrier/errors.js';
+import { createTelnyxCarrier } from '../../../carrier/telnyx-carrier.js';
+import { startTestSandbox, type TestSandbox } from '../../support/start-test-sandbox.js';
+import { activityContext } from './activity-context.js';
+
+let sandbox: TestSandbox;
+let carrier: Carrier;
+let activities: ReturnType<typeof createCarrierActivities>;
+const config = { TELNYX_CONNECTION_ID: 'connection-7', DEPLOYMENT_ID: 'deploy-a' };
+
+beforeAll(async () => {
+  sandbox = await startTestSandbox();
+  // The client defaults (retries, a long timeout) are what the activities must override per call.
+  carrier = createTelnyxCarrier({ apiKey: 'test-key', baseURL: sandbox.sandbox.baseURL, timeoutMs: 60_000, maxRetries: 2 });
+  activities = createCarrierActivities({ carrier, config });
+});
+afterAll(() => sandbox.sandbox.stop());
+beforeEach(() => sandbox.control.reset());
+
+/** Places an order through the activity, as provisioning does, under a fresh workflow id. */
+async function order(type: 'local' | 'toll_free' = 'toll_free') {
+  const [candidate] = await carrier.searchAvailable({ type, state: type === 'local' ? 'NY' : null, limit: 1 });
+  const customerReference = `provision/${randomUUID()}`;
+  const placed = await activityContext().run(() => activities.placeOrder({ phoneNumber: candidate!.phoneNumber, customerReference }));
+  return { phoneNumber: candidate!.phoneNumber, customerReference, placed };
+}
+
+const deletes = async () => (await sandbox.control.requests()).filter((request) => request.method === 'DELETE');
+
+describe('configureNumber', () => {
+  it('when a number was bought, then it is found by digits and gets the connection, the three tags and the workflow id', async () => {
+    const { phoneNumber, customerReference } = await order();
+
+    const { carrierNumberId } = await activityContext().run(() =>
+      activities.configureNumber({ phoneNumber, organizationId: 'org-1', customerReference }),
+    );
+
+    const [owned] = await sandbox.control.ownedNumbers();
+    expect(owned).toMatchObject({
+      id: carrierNumberId,
+      connection_id: 'connection-7',
+      customer_reference: customerReference,
+      tags: ['inkbox-numbers', 'deployment:deploy-a', 'org:org-1'],
+    });
+    const lookups = (await sandbox.control.requests()).filter((request) => request.method === 'GET' && request.path === '/v2/phone_numbers');
+    expect(lookups.every((request) => !decodeURIComponent(request.query).includes('+'))).toBe(true);
+  });
+
+  it('when no workflow id is given, then the number keeps its reference unset', async () => {
+    const { phoneNumber } = await order();
+
+    await activityContext().run(() => activities.configureNumber({ phoneNumber, organizationId: 'org-1' }));
+
+    const [owned] = await sandbox.control.ownedNumbers();
+    expect(owned?.customer_reference).toBeNull();
+  });
+
+  it('when the carrier answers 503 once, then the activity fails that attempt instead of retrying inside the SDK', async () => {
+    const { phoneNumber } = await order();
+    await sandbox.control.addFault({ method: 'GET', path: '/v2/phone_numbers', action: { type: 'error', status: 503 }, times: 1 });
+
+    const failure = await activityContext()
+      .run(() => activities.configureNumber({ phoneNumber, organizationId: 'org-1' }))
+      .catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(ApplicationFailure);
+    expect(failure).toMatchObject({ type: carrierErrorTypes.unavailable, nonRetryable: false });
+    expect((await sandbox.control.requests()).filter((request) => request.path === '/v2/phone_numbers')).toHaveLength(1);
+  });
+
+  it('when the carrier hangs, then the call times out within the start-to-close, not at the client default', async () => {
+    const { phoneNumber } = await order();
+    await sandbox.control.addFault({ method: 'GET', path: '/v2/phone_numbers', action: { type: 'hang' } });
+
+    await expect(
+      activityContext({ startToCloseTimeoutMs: 1_500 }).run(() => activities.configureNumber({ phoneNumber, organizationId: 'org-1' })),
+    ).rejects.toMatchObject({ type: carrierErrorTypes.unavailable, nonRetryable: false, message: expect.stringMatching(/timed out/i) });
+  });
+
+  it('when the activity is cancelled while the carrier call hangs, then the call is aborted and the activity ends cancelled', async () => {
+    const { phoneNumber } = await order();
+    await sandbox.control.addFault({ method: 'GET', path: '/v2/phone_numbers', action: { type: 'hang' } });
+    const context = activityContext({ startToCloseTimeoutMs: 600_000, heartbeatTimeoutMs: 3_000 });
+
+    const running = context.run(() => activities.configureNumber({ phoneNumber, organizationId: 'org-1' }));
+    await expect.poll(async () => (await sandbox.control.requests()).filter((request) => request.path === '/v2/phone_numbers').length).toBe(1);
+    context.cancel();
+
+    await expect(running).rejects.toBeInstanceOf(CancelledFailure);
+    expect(context.heartbeats.length).toBeGreaterThan(0);
+  });
+
+  it('when the order is unknown, then getOrder stays a permanent carrier_not_found', async () => {
+    await expect(activityContext().run(() => activities.getOrder(randomUUID()))).rejects.toMatchObject({
+      type: carrierErrorTypes.notFound,
+      nonRetryable: true,
+    });
+  });
+});
+
+describe('releaseOrderedNumbers', () => {
+  it('when the order succeeded and its number is configured, then the number is released', async () => {
+    const { phoneNumber, customerReference } = await order();
+    await activityContext().run(() => activities.configureNumber({ phoneNumber, organizationId: 'org-1', customerReference }));
+
+    const result = await activityContext().run(() => activities.releaseOrderedNumbers(customerReference));
+
+    expect(result).toEqual({ released: [phoneNumber], pendingOrders: 0 });
+    expect(await sandbox.control.ownedNumbers()).toEqual([]);
+  });
+
+  it('when the order succeeded but its number is not listed, then the activity fails retryably instead of reading "nothing bought"', async () => {
+    const { phoneNumber, customerReference } = await order();
+    const owned = await carrier.findNumber(phoneNumber);
+    await carrier.releaseNumber(owned!.id);
+    const context = activityContext();
+
+    const failure = await context.run(() => activities.releaseOrderedNumbers(customerReference)).catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(ApplicationFailure);
+    expect(failure).toMatchObject({ type: numberNotReadyType, nonRetryable: false });
+    expect(context.counted).toContainEqual(expect.objectContaining({ name: releaseErrorsMetric, tags: expect.objectContaining({ error_type: numberNotReadyType }) }));
+  });
+
+  it('when an earlier attempt released the number (heartbeat details), then a retry counts it released instead of failing', async () => {
+    const { phoneNumber, customerReference } = await order();
+    await carrier.releaseNumber((await carrier.findNumber(phoneNumber))!.id);
+
+    const result = await activityContext({ heartbeatDetails: { released: [phoneNumber] } }).run(() =>
+      activities.releaseOrderedNumbers(customerReference),
+    );
+
+    expect(result).toEqual({ released: [phoneNumber], pendingOrders: 0 });
+  });
+
+  it('when the number is still purchase-pending, then it is not deleted and counts as pending', async () => {
+    await sandbox.control.configure({ purchase_pending_ms: 600_000 });
+    const { customerReference } = await order();
+
+    const result = await activityContext().run(() => activities.releaseOrderedNumbers(customerReference));
+
+    expect(result).toEqual({ released: [], pendingOrders: 1 });
+    expect(await deletes()).toEqual([]);
+  });
+
+  it('when the order is still pending, then its sub-orders are cancelled and nothing is left to wait for', async () => {
+    await sandbox.control.configure({ order_completion: { mode: 'never' } });
+    const { customerReference, placed } = await order();
+
+    const result = await activityContext().run(() => activities.releaseOrderedNumbers(customerReference));
+
+    expect(result).toEqual({ released: [], pendingOrders: 0 });
+    const cancels = (await sandbox.control.requests()).filter((request) => request.method === 'PATCH' && request.path.endsWith('/cancel'));
+    expect(cancels.length).toBeGreaterThan(0);
+    expect((await sandbox.control.orders()).find((each) => each.id === placed.id)?.status).toBe('failure');
+  });
+
+  it('when the carrier refuses the cancel, then the order is read again and, still pending, counts as pending', async () => {
+    await sandbox.control.configure({ order_completion: { mode: 'never' } });
+    const { customerReference } = await order();
+    await sandbox.control.addFault({ method: 'PATCH', path: '/v2/sub_number_orders/*', action: { type: 'error', status: 422, code: '10015' }, times: null });
+
+    const result = await activityContext().run(() => activities.releaseOrderedNumbers(customerReference));
+
+    expect(result).toEqual({ released: [], pendingOrders: 1 });
+  });
+
+  it('when the order list lags, then an order id the workflow saw is read directly and its number released', async () => {
+    const { phoneNumber, customerReference, placed } = await order();
+    await sandbox.control.configure({ order_list_lag_ms: 600_000 });
+
+    const result = await activityContext().run(() => activities.releaseOrderedNumbers({ customerReference, orderIds: [placed.id] }));
+
+    expect(result).toEqual({ released: [phoneNumber], pendingOrders: 0 });
+  });
+
+  it('when the account is on hold, then compensation fails retryably with the authentication type, logged and counted', async () => {
+    const { customerReference } = await order();
+    await sandbox.control.configure({ account_on_hold: true });
+    const context = activityContext();
+
+    const failure = await context.run(() => activities.releaseOrderedNumbers(customerReference)).catch((error: unknown) => error);
+
+    expect(failure).toMatchObject({ type: carrierErrorTypes.authentication, nonRetryable: false });
+    expect(context.logged).toContainEqual(
+      expect.objectContaining({ level: 'WARN', meta: expect.objectContaining({ status: 403, errorType: carrierErrorTypes.authentication }) }),
+    );
+  });
+});
+
+describe('releaseNumberAtCarrier', () => {
+  it.each([
+    [401, carrierErrorTypes.authentication],
+    [403, carrierErrorTypes.authentication],
+    [422, carrierErrorTypes.invalidRequest],
+  ])('when the delete is answered %i, then the failure is retryable %s, logged with the carrier status and counted', async (status, type) => {
+    const { phoneNumber } = await order();
+    const owned = await carrier.findNumber(phoneNumber);
+    await sandbox.control.addFault({ method: 'DELETE', path: '/v2/phone_numbers/*', action: { type: 'error', status } });
+    const context = activityContext();
+
+    const failure = await context.run(() => activities.releaseNumberAtCarrier({ carrierNumberId: owned!.id })).catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(ApplicationFailure);
+    expect(failure).toMatchObject({ type, nonRetryable: false });
+    expect(context.logged).toContainEqual(expect.objectContaining({ level: 'WARN', meta: expect.objectContaining({ status, errorType: type }) }));
+    expect(context.counted).toEqual([{ name: releaseErrorsMetric, value: 1, tags: { error_type: type, operation: 'number release' } }]);
+    expect(await sandbox.control.ownedNumbers()).toHaveLength(1);
+  });
+
+  it('when the carrier no longer has the number, then the release succeeds', async () => {
+    const { phoneNumber } = await order();
+    const owned = await carrier.findNumber(phoneNumber);
+    await carrier.releaseNumber(owned!.id);
+
+    await expect(activityContext().run(() => activities.releaseNumberAtCarrier({ carrierNumberId: owned!.id }))).resolves.toBeUndefined();
+  });
+});
