@@ -99,7 +99,7 @@ describe('rate limits', () => {
 
     await expect(listing).rejects.toBeInstanceOf(RateLimitError);
     await expect(listing).rejects.toMatchObject({ status: 429, error: { errors: [expect.objectContaining({ code: '10011' })] } });
-    const error = await listing.catch((caught: unknown) => caught as RateLimitError);
+    const error = (await listing.catch((caught: unknown) => caught)) as RateLimitError;
     expect(error.headers?.get('x-ratelimit-reset')).toMatch(/^\d+$/);
     expect(error.headers?.get('retry-after')).toBeNull();
   });
