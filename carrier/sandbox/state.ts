@@ -118,8 +118,8 @@ export function loadState(stateFile: string | undefined, webhookUrl: string | nu
     ...emptyState(webhookUrl),
     ...loaded,
     config: { ...defaultConfig(webhookUrl), ...loaded.config },
-    orders: loaded.orders.map(withSubOrders),
-    numbers: loaded.numbers.map((number) => ({ ...number, order_id: number.order_id ?? null })),
+    orders: (loaded.orders ?? []).map(withSubOrders),
+    numbers: (loaded.numbers ?? []).map((number) => ({ ...number, order_id: number.order_id ?? null })),
   };
 }
 
