@@ -15,7 +15,8 @@ import { workflowIds, type ProvisionNumberInput } from '../../domain/workflow-co
 import type { Database } from '../../db/schema.js';
 import { workflowsPath } from '../../worker/create-worker.js';
 import { createWorker } from '../../worker/create-worker.js';
-import { provisionNumber, releaseNumber } from '../../workflows/index.js';
+import { provisionNumber, releaseNumber, watchPendingOrders } from '../../workflows/index.js';
+import type { WatchPendingOrdersOptions } from '../../workflows/watch-pending-orders.js';
 import { startTestSandbox, type TestSandbox } from './start-test-sandbox.js';
 import { connectTestDatabase, createTestOrganization } from './test-database.js';
 
@@ -141,12 +142,31 @@ export async function startWorkflowHarness(options: { orgNumberLimit?: number; d
     });
   }
 
-  async function startRelease(organizationId: string, phoneNumberId: string) {
+  async function startRelease(organizationId: string, phoneNumberId: string, overrides: { maxPollsPerRun?: number } = {}) {
     return client.workflow.start(releaseNumber, {
       taskQueue,
       workflowId: workflowIds.release(phoneNumberId),
-      args: [{ organizationId, phoneNumberId }],
+      args: [{ organizationId, phoneNumberId, ...overrides }],
     });
+  }
+
+  /** Starts a pending-order watcher for `customerReference` directly, as compensation would. */
+  async function startWatcher(customerReference: string, watcherOptions: WatchPendingOrdersOptions = {}) {
+    return client.workflow.start(watchPendingOrders, {
+      taskQueue,
+      workflowId: workflowIds.watchPendingOrders(randomUUID()),
+      args: [customerReference, watcherOptions],
+    });
+  }
+
+  /** A search attribute's current value on the workflow's latest run, as the Web UI shows it. */
+  async function searchAttributeOf(workflowId: string, key: (typeof searchAttributes)[keyof typeof searchAttributes]) {
+    return (await client.workflow.getHandle(workflowId).describe()).typedSearchAttributes.get(key);
+  }
+
+  /** How a given run of a workflow stands: `RUNNING`, `CONTINUED_AS_NEW`, `COMPLETED`, ... */
+  async function runStatus(workflowId: string, runId: string): Promise<string> {
+    return (await client.workflow.getHandle(workflowId, runId).describe()).status.name;
   }
 
   /**
@@ -199,6 +219,9 @@ export async function startWorkflowHarness(options: { orgNumberLimit?: number; d
     provisionInput,
     startProvision,
     startRelease,
+    startWatcher,
+    searchAttributeOf,
+    runStatus,
     assertInvariant,
     recordHistory,
     close,
