@@ -24,6 +24,13 @@ export interface ProvisionNumberResult {
 export interface ReleaseNumberInput {
   organizationId: string;
   phoneNumberId: string;
+  /**
+   * Looks at a still-provisioning row (or rounds of a refused carrier release) one run makes before it
+   * continues as new with a fresh history; default 500. Tests set a small one.
+   */
+  maxPollsPerRun?: number;
+  /** Set by a run that continued as new after cancelling the provisioning: the next run does not cancel again. */
+  provisioningCancelled?: boolean;
 }
 
 /** Steps of provisioning, as `provisioning.step` and the progress query show them. */
