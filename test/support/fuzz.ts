@@ -2,6 +2,7 @@ import { request as httpRequest } from 'node:http';
 import fc from 'fast-check';
 import { expect } from 'vitest';
 import { errorCodes } from '../../api/errors/error-table.js';
+import type { SandboxControl, SandboxRequest } from './sandbox-control.js';
 
 /**
  * fast-check parameters for the fuzz suites: a fixed seed so a run is reproducible, overridable to
@@ -16,6 +17,14 @@ export function fuzzParameters<T>(runs: number, examples: T[] = []): fc.Paramete
     seed: Number(process.env.FUZZ_SEED ?? 20261127),
     numRuns: Math.max(1, Math.round(runs * (Number.isFinite(scale) && scale > 0 ? scale : 1))),
   };
+}
+
+/**
+ * The carrier (`/v2`) requests the sandbox saw from `since` (an ISO time taken before the act) on.
+ * Its log keeps only the last 1000 requests, so the log's length alone would stop growing.
+ */
+export async function carrierRequestsSince(control: Pick<SandboxControl, 'requests'>, since: string): Promise<SandboxRequest[]> {
+  return (await control.requests()).filter((request) => request.path.startsWith('/v2/') && request.at >= since);
 }
 
 export interface RawResponse {

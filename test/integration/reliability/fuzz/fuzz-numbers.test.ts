@@ -9,15 +9,19 @@ import {
   anyJsonText,
   anyPathSegment,
   anyQuery,
+  carrierRequestsSince,
   expectDocumentedAnswer,
   fuzzParameters,
   rawRequest,
 } from '../../../support/fuzz.js';
 import { createTestResolver } from '../../../support/test-resolver.js';
+import { armedHandles, nearlyValidProvision, refusedProvisionRequest } from './provision-bodies.js';
 
 let h: ApiHarness;
-/** An organization without identities: no POST of it can get past validation to the carrier. */
+/** An organization without identities (nor numbers): every id it names is someone else's or nobody's. */
 let hollow: Awaited<ReturnType<ApiHarness['newOrganization']>>;
+/** An organization whose identities hold no number: a valid POST of it reaches the carrier. */
+let armed: Awaited<ReturnType<ApiHarness['newOrganization']>>;
 /** An organization holding one active number (inserted, so it never touched the carrier). */
 let holder: Awaited<ReturnType<ApiHarness['newOrganization']>>;
 let numberId: string;
@@ -29,6 +33,7 @@ beforeAll(async () => {
   h = await startApiHarness({ config: { API_RATE_LIMIT_PER_MINUTE: '1000000' }, resolveHost });
   hollow = await h.newOrganization(['placeholder']);
   await h.db.deleteFrom('identities').where('organization_id', '=', hollow.organizationId).execute();
+  armed = await h.newOrganization([...armedHandles]);
   holder = await h.newOrganization(['agent']);
   numberId = crypto.randomUUID();
   await h.db
@@ -51,83 +56,53 @@ afterAll(async () => {
   await h?.close();
 });
 
-const carrierRequests = async () => (await h.control.requests()).filter((request) => request.path.startsWith('/v2/')).length;
-
-/** A host that is public, internal, unresolvable or malformed. */
-const anyHost = fc.oneof(
-  fc.constantFrom('agent.example.com', 'localhost', '127.0.0.1', '[::1]', '169.254.169.254', 'metadata.google.internal', '10.0.0.1', '[::ffff:10.0.0.1]'),
-  fc.ipV4(),
-  fc.ipV6().map((address) => `[${address}]`),
-  fc.domain(),
-);
-const anyUrl = fc.oneof(
-  fc.constantFrom('wss://agent.example.com/\u0000', 'https://agent.example.com/a b', 'wss://agent.example.com/\t\n', ' https://agent.example.com/\u007f'),
-  fc.tuple(fc.constantFrom('wss', 'https', 'ws', 'http', 'ftp', 'javascript'), anyHost, fc.webPath()).map(([scheme, host, path]) => `${scheme}://${host}${path}`),
-  fc.webUrl({ validSchemes: ['https', 'wss'], withQueryParameters: true, withFragments: true }),
-  fc.string({ maxLength: 60 }),
-  fc.integer({ min: 2040, max: 2100 }).map((length) => `https://agent.example.com/${'p'.repeat(length)}`),
-);
-const anything = fc.oneof(fc.jsonValue({ maxDepth: 1 }), fc.constant(null));
-
-/** Bodies close to a valid provision request, so validation is exercised field by field. */
-const nearlyValidProvision = fc
-  .record(
-    {
-      agent_handle: fc.oneof(fc.constantFrom('agent', '@agent', 'placeholder', '@', '@@a', ''), fc.stringMatching(/^@?[A-Za-z0-9._-]{1,70}$/), anything),
-      type: fc.oneof(fc.constantFrom('toll_free', 'local', 'mobile', 'TOLL_FREE'), anything),
-      state: fc.oneof(fc.constantFrom('NY', 'ny', 'DC', 'XX', 'N', 'NYC'), anything),
-      incoming_call_action: fc.oneof(fc.constantFrom('auto_accept', 'auto_reject', 'webhook', 'ring'), anything),
-      client_websocket_url: fc.oneof(anyUrl, anything),
-      incoming_call_webhook_url: fc.oneof(anyUrl, anything),
-    },
-    { requiredKeys: [] },
-  )
-  .chain((body) => fc.option(fc.dictionary(fc.string({ maxLength: 12 }), anything, { maxKeys: 2 }), { nil: undefined }).map((extra) => ({ ...extra, ...body })))
-  .map((body) => JSON.stringify(body));
-
-const anyProvisionBody = fc.oneof(
-  { weight: 3, arbitrary: nearlyValidProvision },
-  { weight: 2, arbitrary: anyJsonText },
-  { weight: 1, arbitrary: fc.string({ maxLength: 200 }) },
-  { weight: 1, arbitrary: fc.uint8Array({ maxLength: 100 }).map((bytes) => Buffer.from(bytes).toString('latin1')) },
-  { weight: 1, arbitrary: fc.integer({ min: 16 * 1024 - 20, max: 20 * 1024 }).map((size) => JSON.stringify({ agent_handle: 'a', pad: 'x'.repeat(size) })) },
-);
-
 describe('fuzz: POST /numbers', () => {
-  test('when any body, content type, Idempotency-Key and Prefer arrive, then a documented 4xx, no row, no key and no carrier request', async () => {
-    const before = await h.footprint(hollow.organizationId);
+  test('when an organization whose identities could get a number sends any invalid body, content type, Idempotency-Key and Prefer, then a documented 4xx, no row, no key and no carrier request; its valid request then reaches the carrier', async () => {
+    const before = await h.footprint(armed.organizationId);
+    const fuzzStarted = new Date().toISOString();
     await fc.assert(
       fc.asyncProperty(
-        anyProvisionBody,
-        anyContentType,
+        refusedProvisionRequest,
         anyIdempotencyKey,
         fc.constantFrom(undefined, 'respond-async', 'respond-async, wait=5', 'return=minimal'),
         fc.constantFrom('/numbers', '/numbers/', '/api/v1/phone/numbers', '/api/v1/phone/numbers/'),
-        async (body, contentType, idempotencyKey, prefer, path) => {
-          const headers: Record<string, string> = { 'x-api-key': hollow.apiKey };
+        async ([body, contentType], idempotencyKey, prefer, path) => {
+          const headers: Record<string, string> = { 'x-api-key': armed.apiKey };
           if (contentType) headers['content-type'] = contentType;
           if (idempotencyKey !== undefined) headers['idempotency-key'] = idempotencyKey;
           if (prefer) headers.prefer = prefer;
+          const sent = new Date().toISOString();
 
           const response = await rawRequest(h.url, 'POST', path, headers, body);
 
           expectDocumentedAnswer(response, [400, 404, 413, 415, 422]);
           if (response.status === 404) expect(JSON.parse(response.text).error).toBe('identity_not_found');
+          expect(await carrierRequestsSince(h.control, sent)).toEqual([]);
         },
       ),
       fuzzParameters(300),
     );
-    expect(await h.footprint(hollow.organizationId)).toEqual(before);
+    expect(await h.footprint(armed.organizationId)).toEqual(before);
+    expect(await carrierRequestsSince(h.control, fuzzStarted)).toEqual([]);
+
+    // Control: the same organization's valid request does reach the carrier, so the checks above could fail.
+    const sent = new Date().toISOString();
+    const response = await rawRequest(h.url, 'POST', '/numbers', { 'x-api-key': armed.apiKey, 'content-type': 'application/json' }, JSON.stringify({ agent_handle: armedHandles[0] }));
+    const created = expectDocumentedAnswer(response, [201, 202]) as { id: string };
+    const row = await h.db.selectFrom('phone_numbers').select('workflow_id').where('id', '=', created.id).executeTakeFirstOrThrow();
+    await h.temporal.workflow.getHandle(row.workflow_id).result();
+    const reached = await carrierRequestsSince(h.control, sent);
+    expect(reached.map((request) => `${request.method} ${request.path}`)).toContain('POST /v2/number_orders');
   });
 });
 
 describe('fuzz: PATCH /numbers/{id}', () => {
   test('when any body arrives, then a documented answer; a refusal changes nothing, and whatever is stored passes the SSRF guard', async () => {
-    const carrierBefore = await carrierRequests();
+    const started = new Date().toISOString();
     await fc.assert(
       fc.asyncProperty(
         fc.oneof(
-          { weight: 3, arbitrary: nearlyValidProvision.map((text) => JSON.stringify(patchFieldsOf(JSON.parse(text) as Record<string, unknown>))) },
+          { weight: 3, arbitrary: nearlyValidProvision.map((body) => JSON.stringify(patchFieldsOf(body))) },
           { weight: 1, arbitrary: anyJsonText },
         ),
         anyContentType,
@@ -146,7 +121,7 @@ describe('fuzz: PATCH /numbers/{id}', () => {
       ),
       fuzzParameters(200, [[JSON.stringify({ client_websocket_url: 'wss://agent.example.com/\u0000' }), 'application/json']]),
     );
-    expect(await carrierRequests()).toBe(carrierBefore);
+    expect(await carrierRequestsSince(h.control, started)).toEqual([]);
   });
 });
 
@@ -160,7 +135,7 @@ function patchFieldsOf(body: Record<string, unknown>) {
 
 describe('fuzz: /numbers/{id} paths', () => {
   test('when GET, PATCH or DELETE names any id or path, then 403/404 (or the own number), and nothing reaches the carrier', async () => {
-    const carrierBefore = await carrierRequests();
+    const started = new Date().toISOString();
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom('GET', 'PATCH', 'DELETE', 'PUT', 'POST', 'OPTIONS'),
@@ -179,7 +154,7 @@ describe('fuzz: /numbers/{id} paths', () => {
       ),
       fuzzParameters<[string, string[], string, boolean]>(300, [['DELETE', ['%_60-__Y'], '/api/v1/phone/numbers/', true]]),
     );
-    expect(await carrierRequests()).toBe(carrierBefore);
+    expect(await carrierRequestsSince(h.control, started)).toEqual([]);
     const row = await h.db.selectFrom('phone_numbers').select('status').where('id', '=', numberId).executeTakeFirstOrThrow();
     expect(row.status).toBe('active');
   });
