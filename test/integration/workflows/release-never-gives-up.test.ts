@@ -128,7 +128,8 @@ describe('bounded histories', () => {
     await handle.result();
 
     expect(await ownedNumbers()).not.toContain(candidate!.phoneNumber);
-    await harness.recordHistory('watcher-continued-as-new', handle);
+    await harness.recordHistory('watcher-continued-as-new', harness.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId));
+    await harness.recordHistory('watcher-after-continue-as-new', handle);
   });
 
   it('when a release waits on a provisioning longer than its polls per run, then it continues as new and the row ends released', async () => {
@@ -146,7 +147,8 @@ describe('bounded histories', () => {
     const row = await rowOf(input.phoneNumberId);
     expect(row).toMatchObject({ status: 'released', agent_identity_id: null });
     expect(await ownedNumbers()).not.toContain(row.number);
-    await harness.recordHistory('release-wait-continued-as-new', handle);
+    await harness.recordHistory('release-wait-continued-as-new', harness.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId));
+    await harness.recordHistory('release-wait-after-continue-as-new', handle);
   });
 });
 
