@@ -1,5 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CallSettings, PhoneNumberType } from './phone-number.js';
+import { sha256Hex } from './sha256-hex.js';
 
 /** What the API hands a provisioning workflow. */
 export interface ProvisionNumberInput {
@@ -60,9 +61,19 @@ export const reservationUpdate = defineUpdate<{ phoneNumberId: string }>('reserv
 /** Resolves once a release workflow has marked the number released (or found it already was). */
 export const releaseMarkedUpdate = defineUpdate<{ phoneNumberId: string }>('releaseMarked');
 
+/** The server's `limit.maxIDLength` as docker/temporal/dynamicconfig.yaml sets it (Temporal's own default is larger). */
+export const maxWorkflowIdLength = 255;
+
 /** Workflow ids are business keys so a retried request finds the same execution. */
 export const workflowIds = {
-  provision: (organizationId: string, requestKey: string) => `provision/${organizationId}/${requestKey}`,
+  /**
+   * `provision/<org>/<key>`, or `provision/<org>/sha256-<hex of key>` when that would pass Temporal's
+   * 255-character id limit (short keys keep their old id, so running executions still match).
+   */
+  provision: (organizationId: string, requestKey: string) => {
+    const plain = `provision/${organizationId}/${requestKey}`;
+    return plain.length <= maxWorkflowIdLength ? plain : `provision/${organizationId}/sha256-${sha256Hex(requestKey)}`;
+  },
   release: (phoneNumberId: string) => `release/${phoneNumberId}`,
   watchPendingOrders: (phoneNumberId: string) => `watch-pending-orders/${phoneNumberId}`,
 };

@@ -28,6 +28,8 @@ function devServerArgs(options: DevServerOptions): string[] {
   if (options.namespace !== 'default') args.push('--namespace', options.namespace);
   if (options.dbFile) args.push('--db-filename', options.dbFile);
   for (const key of Object.values(searchAttributes)) args.push('--search-attribute', `${key.name}=Keyword`);
+  // The id length limit of the compose server (docker/temporal/dynamicconfig.yaml), so ids that pass here pass there.
+  args.push('--dynamic-config-value', 'limit.maxIDLength=255');
   return args;
 }
 
