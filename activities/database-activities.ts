@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Kysely } from 'kysely';
 import type { Config } from '../config/config.js';
-import { failureTypes } from '../domain/failures.js';
+import { failureTypes, provisioningSettledType } from '../domain/failures.js';
 import type { PhoneNumberStatus } from '../domain/phone-number.js';
 import type { ProvisionNumberInput, ProvisioningStep } from '../domain/workflow-contract.js';
 import { findIdentityByHandle } from '../db/repositories/identities.js';
@@ -49,7 +49,8 @@ export function createDatabaseActivities({ db, config }: DatabaseActivityDeps) {
   return {
     /**
      * Takes one of the organization's slots in one transaction under the organization's row lock, so
-     * concurrent reservations see each other. Idempotent: a retry finds its own row and succeeds.
+     * concurrent reservations see each other. Idempotent: a retry finds its own row and succeeds while
+     * it is still provisioning; a settled row fails `provisioning_settled`, so nothing is bought for it.
      */
     async reserveNumber(input: ProvisionNumberInput & { workflowId: string }): Promise<{ phoneNumberId: string }> {
       return databaseWrite(() => db.transaction().execute(async (trx) => {
@@ -58,8 +59,14 @@ export function createDatabaseActivities({ db, config }: DatabaseActivityDeps) {
         }
         const existing = await findPhoneNumberById(trx, input.phoneNumberId);
         if (existing) {
-          if (existing.workflow_id === input.workflowId) return { phoneNumberId: existing.id };
-          throw ApplicationFailure.nonRetryable('Phone number id belongs to another provisioning', 'phone_number_id_conflict');
+          if (existing.workflow_id !== input.workflowId) {
+            throw ApplicationFailure.nonRetryable('Phone number id belongs to another provisioning', 'phone_number_id_conflict');
+          }
+          // A new run under the old id (its first run passed retention) must not buy for a settled row.
+          if (existing.status !== 'provisioning') {
+            throw ApplicationFailure.nonRetryable(`This provisioning already settled as ${existing.status}`, provisioningSettledType);
+          }
+          return { phoneNumberId: existing.id };
         }
         const identity = await findIdentityByHandle(trx, input.organizationId, input.agentHandle);
         if (!identity) {

@@ -12,3 +12,9 @@ export const failureTypes = {
 } as const;
 
 export type FailureType = (typeof failureTypes)[keyof typeof failureTypes];
+
+/**
+ * A provisioning found its row already settled (active, paused, released or failed): it does nothing,
+ * and the API answers the row's outcome. Kept out of `failureTypes`, which are outcomes shown to users.
+ */
+export const provisioningSettledType = 'provisioning_settled';

@@ -1,6 +1,7 @@
 import { ApiError, notFound } from './api-error.js';
 import { unavailableRetryAfterSeconds } from './error-table.js';
 
+const grpcInvalidArgument = 3;
 const grpcUnavailable = 14;
 const networkCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE']);
 /** PostgreSQL SQLSTATEs meaning "the server is not there right now". */
@@ -27,6 +28,14 @@ export function isUnavailableError(error: unknown): boolean {
     if (typeof message === 'string' && /Connection terminated|timeout exceeded when trying to connect/i.test(message)) {
       return true;
     }
+  }
+  return false;
+}
+
+/** Whether Temporal refused a call as invalid (gRPC INVALID_ARGUMENT), so the same call can never succeed. */
+export function isInvalidArgumentError(error: unknown): boolean {
+  for (const link of causeChain(error)) {
+    if (link.code === grpcInvalidArgument && 'metadata' in link) return true;
   }
   return false;
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowFailedError,
@@ -8,25 +7,19 @@ import {
 } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Config } from '../../config/config.js';
-import { findIdempotencyKey, claimIdempotencyKey } from '../../db/repositories/idempotency-keys.js';
-import { findIdentityByHandle } from '../../db/repositories/identities.js';
 import { findPhoneNumberById } from '../../db/repositories/phone-numbers.js';
 import type { Database, PhoneNumberRow } from '../../db/schema.js';
 import { searchAttributes } from '../../domain/search-attributes.js';
-import {
-  reservationUpdate,
-  workflowIds,
-  workflowTypes,
-  type ProvisionNumberInput,
-} from '../../domain/workflow-contract.js';
+import { reservationUpdate, workflowTypes, type ProvisionNumberInput } from '../../domain/workflow-contract.js';
 import { ApiError } from '../errors/api-error.js';
-import { isUnavailableError } from '../errors/classify-error.js';
+import { isInvalidArgumentError, isUnavailableError } from '../errors/classify-error.js';
 import { unavailableRetryAfterSeconds } from '../errors/error-table.js';
 import { stripAt } from '../shared-schemas.js';
 import { withTimeLimit } from '../temporal-time-limit.js';
-import { requestHash } from './request-hash.js';
+import { refusedStart, resolveRequestIds } from './request-ids.js';
 import type { ProvisionNumberBody } from './schemas.js';
-import { workflowFailureToApiError } from './workflow-failures.js';
+import { settledOutcome, type SettledOutcome } from './settled-outcome.js';
+import { isSettledFailure, workflowFailureToApiError } from './workflow-failures.js';
 import { provisionSummary } from './workflow-summaries.js';
 
 export interface ProvisionDeps {
@@ -52,7 +45,8 @@ export interface ProvisionOutcome {
 /** The least time a request waits for the reservation step before calling Temporal unavailable. */
 const minReservationWaitMs = 10_000;
 
-function normalize(body: ProvisionNumberBody) {
+/** The request as the workflow takes it (and as its Idempotency-Key hash covers it). */
+export function normalize(body: ProvisionNumberBody) {
   return {
     agentHandle: stripAt(body.agent_handle),
     type: body.type,
@@ -65,37 +59,13 @@ function normalize(body: ProvisionNumberBody) {
   };
 }
 
-type NormalizedRequest = ReturnType<typeof normalize>;
-
-/**
- * The workflow and row ids of this request: those recorded under its Idempotency-Key (a retry joins
- * the first request), or fresh ones. The identity is checked before anything is written.
- */
-async function resolveIds(deps: ProvisionDeps, request: ProvisionRequest, normalized: NormalizedRequest) {
-  const { db } = deps;
-  const { organizationId, idempotencyKey } = request;
-  const hash = requestHash(normalized);
-  const reused = () => new ApiError('idempotency_key_reused');
-  if (idempotencyKey) {
-    const existing = await findIdempotencyKey(db, organizationId, idempotencyKey);
-    if (existing) {
-      if (existing.request_hash !== hash) throw reused();
-      return { workflowId: existing.workflow_id, phoneNumberId: existing.phone_number_id };
-    }
-  }
-  const identity = await findIdentityByHandle(db, organizationId, normalized.agentHandle);
-  if (!identity) {
-    throw new ApiError('identity_not_found', `No agent identity "${normalized.agentHandle}" in your organization`);
-  }
-  const fresh = { workflowId: workflowIds.provision(organizationId, idempotencyKey ?? randomUUID()), phoneNumberId: randomUUID() };
-  if (!idempotencyKey) return fresh;
-  const claim = await claimIdempotencyKey(db, { organizationId, key: idempotencyKey, requestHash: hash, ...fresh });
-  if (claim.request_hash !== hash) throw reused();
-  return { workflowId: claim.workflow_id, phoneNumberId: claim.phone_number_id };
-}
-
-async function startOrAttach(deps: ProvisionDeps, workflowId: string, input: ProvisionNumberInput): Promise<WorkflowHandle> {
-  const { temporal, config } = deps;
+async function startOrAttach(
+  deps: ProvisionDeps,
+  request: ProvisionRequest,
+  workflowId: string,
+  input: ProvisionNumberInput,
+): Promise<WorkflowHandle> {
+  const { db, temporal, config } = deps;
   try {
     return await temporal.workflow.start(workflowTypes.provision, {
       workflowId,
@@ -110,6 +80,7 @@ async function startOrAttach(deps: ProvisionDeps, workflowId: string, input: Pro
     });
   } catch (error) {
     if (error instanceof WorkflowExecutionAlreadyStartedError) return temporal.workflow.getHandle(workflowId);
+    if (isInvalidArgumentError(error)) throw await refusedStart(db, request.organizationId, request.idempotencyKey, workflowId, error);
     throw error;
   }
 }
@@ -121,29 +92,23 @@ function unavailable(workflowId: string): ApiError {
   });
 }
 
-/**
- * POST /numbers: starts (or joins) the provisioning workflow and answers 201 when it finished within
- * the wait budget, else 202 once the row exists. Workflow failures become their API errors.
- */
-export async function provisionPhoneNumber(deps: ProvisionDeps, request: ProvisionRequest): Promise<ProvisionOutcome> {
-  const { db, temporal, config } = deps;
-  const normalized = normalize(request.body);
-  const { workflowId, phoneNumberId } = await resolveIds(deps, request, normalized);
-  request.onWorkflowId?.(workflowId);
-  const input: ProvisionNumberInput = {
-    organizationId: request.organizationId,
-    phoneNumberId,
-    ...normalized,
-    orderDeadlineMs: config.ORDER_DEADLINE_MS,
-  };
-  const handle = await startOrAttach(deps, workflowId, input);
+/** The first request's answer, read from its settled row: 201 with the row, or the error thrown. */
+function answerFrom(outcome: SettledOutcome): ProvisionOutcome {
+  if ('error' in outcome) throw outcome.error;
+  return outcome;
+}
 
-  const loadRow = async () => {
-    const row = await findPhoneNumberById(db, phoneNumberId);
-    if (!row) throw Object.assign(new ApiError('internal_error', undefined, { workflowId }), { cause: 'row missing after workflow step' });
-    return row;
-  };
+/** Waits for the joined workflow: 201 when it finished within the wait budget, else 202 once the row exists. */
+async function awaitOutcome(
+  deps: ProvisionDeps,
+  request: ProvisionRequest,
+  handle: WorkflowHandle,
+  loadRow: () => Promise<PhoneNumberRow>,
+): Promise<ProvisionOutcome> {
+  const { temporal, config } = deps;
+  const { workflowId } = handle;
   const asApiError = (error: unknown) => {
+    if (isSettledFailure(error)) return error;
     if (error instanceof WorkflowFailedError || error instanceof WorkflowUpdateFailedError) {
       return (
         workflowFailureToApiError(error, workflowId, config.ORG_NUMBER_LIMIT) ??
@@ -175,5 +140,44 @@ export async function provisionPhoneNumber(deps: ProvisionDeps, request: Provisi
     // The workflow has closed, so it takes no update: its result tells the outcome.
     if (await waitForResult(reservationWaitMs)) return { status: 201, row: await loadRow() };
     throw unavailable(workflowId);
+  }
+}
+
+/**
+ * POST /numbers: starts (or joins) the provisioning workflow and answers 201 when it finished within
+ * the wait budget, else 202 once the row exists. Workflow failures become their API errors. A retried
+ * Idempotency-Key whose provisioning settled is answered from its row, without starting anything:
+ * its workflow may be gone (retention), and a new run must not buy for it.
+ */
+export async function provisionPhoneNumber(deps: ProvisionDeps, request: ProvisionRequest): Promise<ProvisionOutcome> {
+  const { db, config } = deps;
+  const normalized = normalize(request.body);
+  const { workflowId, phoneNumberId, claimedBefore } = await resolveRequestIds(db, request.organizationId, request.idempotencyKey, normalized);
+  request.onWorkflowId?.(workflowId);
+  const loadRow = async () => {
+    const row = await findPhoneNumberById(db, phoneNumberId);
+    if (!row) throw Object.assign(new ApiError('internal_error', undefined, { workflowId }), { cause: 'row missing after workflow step' });
+    return row;
+  };
+  if (claimedBefore) {
+    const row = await findPhoneNumberById(db, phoneNumberId);
+    const settled = row && settledOutcome(row);
+    if (settled) return answerFrom(settled);
+  }
+  const input: ProvisionNumberInput = {
+    organizationId: request.organizationId,
+    phoneNumberId,
+    ...normalized,
+    orderDeadlineMs: config.ORDER_DEADLINE_MS,
+  };
+  const handle = await startOrAttach(deps, request, workflowId, input);
+  try {
+    return await awaitOutcome(deps, request, handle, loadRow);
+  } catch (error) {
+    // A new run under the old id found the row settled (it raced the check above): the row tells.
+    if (!isSettledFailure(error)) throw error;
+    const settled = settledOutcome(await loadRow());
+    if (!settled) throw error;
+    return answerFrom(settled);
   }
 }

@@ -1,5 +1,5 @@
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import { failureTypes } from '../../domain/failures.js';
+import { failureTypes, provisioningSettledType } from '../../domain/failures.js';
 import { ApiError } from '../errors/api-error.js';
 import { errorTable, type ErrorCode } from '../errors/error-table.js';
 
@@ -16,6 +16,16 @@ function findFailureType(error: unknown): string | undefined {
     current = current.cause;
   }
   return undefined;
+}
+
+/** Whether the workflow stopped because its row had already settled (answer from the row instead). */
+export function isSettledFailure(error: unknown): boolean {
+  let current = error;
+  for (let depth = 0; depth < 8 && current instanceof Error; depth++) {
+    if (current instanceof ApplicationFailure && current.type === provisioningSettledType) return true;
+    current = current.cause;
+  }
+  return false;
 }
 
 /**

@@ -40,3 +40,13 @@ export async function claimIdempotencyKey(db: Db, claim: IdempotencyClaim): Prom
   if (!row) throw new Error('idempotency key vanished after insert');
   return row;
 }
+
+/** Forgets a claim whose workflow could never be started, so the key can be claimed again. */
+export async function releaseIdempotencyKey(db: Db, organizationId: string, key: string, workflowId: string): Promise<void> {
+  await db
+    .deleteFrom('idempotency_keys')
+    .where('organization_id', '=', organizationId)
+    .where('key', '=', key)
+    .where('workflow_id', '=', workflowId)
+    .execute();
+}
