@@ -66,7 +66,8 @@ export async function startTelnyxDouble(options: TelnyxDoubleOptions = {}) {
       if (!url.pathname.startsWith('/v2/')) throw errors.notFound('The requested resource or URL');
       state.tick();
       const fault = state.takeFault(method, url.pathname);
-      if (fault) throw new TelnyxHttpError(fault.status, { code: fault.code, title: fault.title, detail: 'Fault injected by the test.' });
+      const faultError = fault && new TelnyxHttpError(fault.status, { code: fault.code, title: fault.title, detail: 'Fault injected by the test.' });
+      if (faultError && !fault.afterCommit) throw faultError;
       const path = url.pathname.slice('/v2'.length);
       const route = routes.find((candidate) => candidate.method === method && candidate.pattern.test(path));
       if (!route) throw errors.notFound('The requested resource or URL');
@@ -80,6 +81,7 @@ export async function startTelnyxDouble(options: TelnyxDoubleOptions = {}) {
       }
       const params = route.pattern.exec(path)!.slice(1);
       const result = route.handle({ state, params, query: url.searchParams, body });
+      if (faultError) throw faultError;
       answer(result.status, result.body);
     } catch (error) {
       const telnyxError = error instanceof TelnyxHttpError ? error : new TelnyxHttpError(500, { code: '10007', title: 'Unexpected error', detail: String(error) });

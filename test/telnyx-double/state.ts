@@ -76,6 +76,8 @@ export interface Fault {
   title: string;
   /** Answers left; null: until cleared. */
   remaining: number | null;
+  /** Performs the request first, then answers the error: a timeout or 5xx after Telnyx acted (the ambiguous case). */
+  afterCommit?: boolean;
 }
 
 export interface SeenRequest {

@@ -230,6 +230,21 @@ describe('the whole stack against an independent Telnyx double', () => {
     }
   }, 120_000);
 
+  test('when the carrier creates the order but answers 500, then the service finds that order and buys nothing more', async () => {
+    double.state.faults.push({ method: 'POST', pathPrefix: '/v2/number_orders', status: 500, code: '10007', title: 'Unexpected error', remaining: 1, afterCommit: true });
+    const mark = Date.now();
+    try {
+      const { number } = await provision('ambiguous-agent', { type: 'toll_free' });
+
+      expect(number).toMatchObject({ status: 'active', type: 'toll_free' });
+      const orders = ordersSince(mark);
+      expect(orders.map((order) => order.customer_reference), 'one order per provisioning').toHaveLength(1);
+      expect(numbersOfOrders(orders).map((bought) => bought.phone_number)).toEqual([number.number]);
+    } finally {
+      double.state.faults = [];
+    }
+  }, 120_000);
+
   test('when every scenario has run, then each number the double sold is owned by a live row or deleted, and every lookup by number was digits only', async () => {
     // Let releases and compensations in flight finish before judging.
     await sleep(2_000);
