@@ -138,22 +138,19 @@ describe('provisionNumber', () => {
     expect(await handle.query(progressQuery)).toMatchObject({ attempts: 3, step: 'failed' });
   });
 
-  it('when the order is still pending past the deadline, then provisioning fails and a watcher releases the number once the order completes', async () => {
+  it('when the order is still pending past the deadline, then compensation cancels it and nothing stays bought', async () => {
     await harness.sandbox.configure({ order_completion: { mode: 'never' } });
     const { input, handle } = await provision({ orderDeadlineMs: 1500 });
 
     await expect(handle.result()).rejects.toMatchObject({ cause: { type: 'carrier_provisioning_failed', message: expect.stringMatching(/still pending/) } });
 
     const row = await rowOf(input.phoneNumberId);
-    expect(row).toMatchObject({ status: 'failed', number: null, failure_reason: expect.stringContaining(workflowIds.watchPendingOrders(input.phoneNumberId)) });
-    await harness.recordHistory('provision-order-pending-handed-to-watcher', handle);
-
-    // The order completes after provisioning gave up: the watcher releases what it bought.
-    const [order] = (await harness.sandbox.orders()).filter((each) => each.customer_reference === handle.workflowId);
-    await harness.sandbox.completeOrder(order!.id, 'success');
-    await harness.client.workflow.getHandle(workflowIds.watchPendingOrders(input.phoneNumberId)).result();
-    const ownedByIt = (await harness.sandbox.ownedNumbers()).filter((each) => each.customer_reference === handle.workflowId);
-    expect(ownedByIt).toEqual([]);
+    const orders = (await harness.sandbox.orders()).filter((each) => each.customer_reference === handle.workflowId);
+    expect(row).toMatchObject({ status: 'failed', number: null, failure_reason: expect.stringMatching(/still pending/) });
+    expect(row.failure_reason).not.toContain(workflowIds.watchPendingOrders(input.phoneNumberId));
+    expect(orders.map((order) => order.status)).toEqual(['failure']);
+    expect((await harness.sandbox.ownedNumbers()).map((number) => number.phone_number)).not.toContain(orders[0]!.phone_numbers[0]!.phone_number);
+    await harness.recordHistory('provision-order-pending-cancelled', handle);
   });
 
   it('when the carrier fails the order, then provisioning fails carrier_provisioning_failed', async () => {
@@ -182,7 +179,7 @@ describe('provisionNumber', () => {
     await harness.recordHistory('provision-attach-fails-compensated', handle);
   });
 
-  it('when cancelled while the order is pending, then compensation releases the number once the order settles', async () => {
+  it('when cancelled while the order is pending, then compensation cancels the order and nothing stays bought', async () => {
     await harness.sandbox.configure({ order_completion: { mode: 'delayed', delay_ms: 1500 } });
     const { input, handle } = await provision({ orderPollIntervalMs: 60_000 });
     await waitFor(async () => (await handle.query(progressQuery)).step === 'awaiting_completion', 'the order to be pending');
@@ -193,8 +190,8 @@ describe('provisionNumber', () => {
     const row = await rowOf(input.phoneNumberId);
     expect(row).toMatchObject({ status: 'failed', failure_reason: expect.stringMatching(/cancelled/) });
     const orders = (await harness.sandbox.orders()).filter((order) => order.customer_reference === handle.workflowId);
-    expect(orders.map((order) => order.status)).toEqual(['success']);
-    expect((await harness.sandbox.ownedNumbers()).map((number) => number.phone_number)).not.toContain(row.number);
+    expect(orders.map((order) => order.status)).toEqual(['failure']);
+    expect((await harness.sandbox.ownedNumbers()).map((number) => number.phone_number)).not.toContain(orders[0]!.phone_numbers[0]!.phone_number);
     await harness.recordHistory('provision-cancelled-mid-order', handle);
   });
 

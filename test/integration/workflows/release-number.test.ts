@@ -82,7 +82,7 @@ describe('releaseNumber', () => {
     expect((await harness.sandbox.ownedNumbers()).map((owned) => owned.phone_number)).not.toContain(number);
   });
 
-  it('when a provisioning number is released, then provisioning is cancelled, compensated and the row ends released', async () => {
+  it('when a provisioning number is released, then provisioning is cancelled, its pending order cancelled, and the row ends released', async () => {
     await harness.sandbox.configure({ order_completion: { mode: 'delayed', delay_ms: 1000 } });
     const { organizationId } = await harness.newOrganization();
     const input = harness.provisionInput(organizationId, { orderPollIntervalMs: 3_600_000 });
@@ -96,8 +96,8 @@ describe('releaseNumber', () => {
     expect(markedRow).toMatchObject({ status: 'released', agent_identity_id: null });
     await expect(provisioning.result()).rejects.toMatchObject({ cause: { name: 'CancelledFailure' } });
     const orders = (await harness.sandbox.orders()).filter((order) => order.customer_reference === provisioning.workflowId);
-    expect(orders.map((order) => order.status)).toEqual(['success']);
-    expect((await harness.sandbox.ownedNumbers()).map((owned) => owned.phone_number)).not.toContain(markedRow.number);
+    expect(orders.map((order) => order.status)).toEqual(['failure']);
+    expect((await harness.sandbox.ownedNumbers()).map((owned) => owned.phone_number)).not.toContain(orders[0]!.phone_numbers[0]!.phone_number);
     await harness.recordHistory('release-provisioning', handle);
     await harness.recordHistory('provision-cancelled-by-release', provisioning);
   });
