@@ -54,7 +54,7 @@ export async function startTelnyxDouble(options: TelnyxDoubleOptions = {}) {
   async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://double');
     const method = request.method ?? 'GET';
-    const seen = { method, path: url.pathname, query: url.searchParams, status: 0 };
+    const seen = { method, path: url.pathname, query: url.searchParams, status: 0, at: Date.now() };
     state.requests.push(seen);
     const answer = (status: number, body: unknown) => {
       seen.status = status;

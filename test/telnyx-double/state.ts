@@ -85,6 +85,8 @@ export interface SeenRequest {
   path: string;
   query: URLSearchParams;
   status: number;
+  /** When it arrived (epoch ms). */
+  at: number;
 }
 
 const numericId = () => `1${Array.from({ length: 18 }, () => randomInt(0, 10)).join('')}`;

@@ -121,7 +121,7 @@ beforeAll(async () => {
 afterAll(async () => {
   // DOUBLE_LOG=1 prints every request the double saw, to tell why a scenario failed.
   if (process.env.DOUBLE_LOG === '1') {
-    for (const seen of double?.state.requests ?? []) console.log(`${seen.method} ${seen.path}?${decodeURIComponent(seen.query.toString())} -> ${seen.status}`);
+    for (const seen of double?.state.requests ?? []) console.log(`${new Date(seen.at).toISOString()} ${seen.method} ${seen.path}?${decodeURIComponent(seen.query.toString())} -> ${seen.status}`);
   }
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
   await Promise.all(children.map((child) => (child.exitCode === null && child.signalCode === null ? new Promise((done) => child.once('exit', done)) : undefined)));
