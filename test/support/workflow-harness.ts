@@ -175,7 +175,9 @@ export async function startWorkflowHarness(options: { orgNumberLimit?: number; d
    */
   async function assertInvariant(): Promise<void> {
     const belongs = (reference: string | null) => organizations.some((org) => reference?.startsWith(`provision/${org}/`));
-    const owned = (await sandbox.control.ownedNumbers()).filter((number) => belongs(number.customer_reference));
+    // By the ordering reference: a number bought but never configured has no reference of its own, and
+    // it is exactly the orphan this check must see.
+    const owned = (await sandbox.control.ownedNumbers()).filter((number) => belongs(number.order_customer_reference));
     const rows = organizations.length
       ? await db.selectFrom('phone_numbers').selectAll().where('organization_id', 'in', organizations).execute()
       : [];
