@@ -5,7 +5,7 @@ import type { Carrier } from '../carrier/carrier.js';
 import { clearCarrierMissing, findClaimsOnNumber, flagCarrierMissing, listReconcileRows } from '../db/repositories/reconciliation.js';
 import type { Database } from '../db/schema.js';
 import { defaultRepairMinAgeMs, type FlaggedRow, type ReconcileInventoryInput, type ReleasedOrphan, type StuckRow } from '../domain/reconcile-contract.js';
-import { carrierCall } from './carrier-failure.js';
+import { carrierCall, releaseCall } from './carrier-failure.js';
 import { claimsNumber, planReconciliation, type ReconcilePlan } from './reconcile-plan.js';
 import { findStuckRows, repairStuckRow } from './stuck-rows.js';
 
@@ -56,7 +56,7 @@ export function createReconcileActivities({ db, carrier, temporal }: ReconcileAc
         log.info('orphan candidate was claimed since the plan; kept', { phoneNumber: orphan.phoneNumber, phoneNumberId: claims[0]?.id });
         return 'claimed';
       }
-      const outcome = await carrierCall(() => carrier.releaseNumber(orphan.carrierNumberId));
+      const outcome = await releaseCall('number release', (options) => carrier.releaseNumber(orphan.carrierNumberId, options));
       log.warn('released a carrier number no row owns', { ...orphan, outcome });
       return outcome;
     },

@@ -6,7 +6,7 @@ import { listStuckCandidates } from '../db/repositories/reconciliation.js';
 import type { Database } from '../db/schema.js';
 import type { StuckRow } from '../domain/reconcile-contract.js';
 import { workflowIds } from '../domain/workflow-contract.js';
-import { carrierCall } from './carrier-failure.js';
+import { releaseCall } from './carrier-failure.js';
 import { closedWorkflowStatus } from './workflow-state.js';
 
 interface StuckRowDeps {
@@ -54,7 +54,7 @@ export async function repairStuckRow({ db, carrier, temporal }: StuckRowDeps, ro
   }
   if (!row.carrierNumberId) return 'settled';
   const carrierNumberId = row.carrierNumberId;
-  await carrierCall(() => carrier.releaseNumber(carrierNumberId));
+  await releaseCall('number release', (options) => carrier.releaseNumber(carrierNumberId, options));
   await recordCarrierRelease(db, row.phoneNumberId);
   return 'repaired';
 }
