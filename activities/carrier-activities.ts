@@ -1,4 +1,4 @@
-import { ApplicationFailure, log } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/activity';
 import type { AvailableNumber, Carrier, CarrierOrder, SearchQuery } from '../carrier/carrier.js';
 import { CarrierError, carrierErrorTypes } from '../carrier/errors.js';
 import type { Config } from '../config/config.js';
@@ -7,6 +7,7 @@ import { failureTypes } from '../domain/failures.js';
 import { activityCallOptions, whileHeartbeating } from './activity-call-limits.js';
 import { activityFailureOf, carrierCall, numberNotReadyType } from './carrier-failure.js';
 import { createCarrierReleaseActivities } from './carrier-release-activities.js';
+import { createPlaceOrder } from './place-order.js';
 
 export interface CarrierActivityDeps {
   carrier: Carrier;
@@ -14,12 +15,6 @@ export interface CarrierActivityDeps {
 }
 
 export function createCarrierActivities({ carrier, config }: CarrierActivityDeps) {
-  /** An order already placed under this reference that may still buy or has bought a number. */
-  async function findLiveOrder(customerReference: string): Promise<CarrierOrder | undefined> {
-    const orders = await carrierCall((options) => carrier.findOrdersByCustomerReference(customerReference, options));
-    return orders.find((order) => order.status !== 'failure');
-  }
-
   return {
     /** Candidates for the request; nothing found is the permanent `no_numbers_available`. */
     async searchNumbers(query: SearchQuery): Promise<AvailableNumber[]> {
@@ -33,26 +28,8 @@ export function createCarrierActivities({ carrier, config }: CarrierActivityDeps
       throw ApplicationFailure.nonRetryable(`No ${query.type.replace('_', '-')} numbers available${where}`, failureTypes.noNumbersAvailable);
     },
 
-    /**
-     * Orders a number once per reference: an order already placed under it (a committed create whose
-     * answer was lost) is adopted instead of buying again. A taken number fails with `carrier_number_taken`.
-     */
-    async placeOrder(input: { phoneNumber: string; customerReference: string }): Promise<CarrierOrder> {
-      const existing = await findLiveOrder(input.customerReference);
-      if (existing) return existing;
-      try {
-        return await whileHeartbeating(() => carrier.createOrder(input.phoneNumber, input.customerReference, activityCallOptions()));
-      } catch (error) {
-        if (error instanceof CarrierError && error.retryable) {
-          const adopted = await findLiveOrder(input.customerReference);
-          if (adopted) {
-            log.warn('order create failed ambiguously; adopting the committed order', { orderId: adopted.id });
-            return adopted;
-          }
-        }
-        throw activityFailureOf(error);
-      }
-    },
+    /** Orders a number once per reference, even when the carrier's order list lags (see `createPlaceOrder`). */
+    placeOrder: createPlaceOrder({ carrier }),
 
     async getOrder(orderId: string): Promise<CarrierOrder> {
       return carrierCall((options) => carrier.getOrder(orderId, options));

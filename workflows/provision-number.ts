@@ -42,11 +42,16 @@ const carrierSearch = {
   retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '5 seconds', maximumAttempts: 5 },
 } as const;
 
-/** Order create: every attempt first adopts an order already placed under the workflow id, so retries never buy twice. */
+/**
+ * Order create: every attempt first adopts an order already placed under the workflow id, so retries never
+ * buy twice. After a create whose answer was lost, attempts only look for its order (every 5 s at most,
+ * `nextRetryDelay`) until the carrier's list should show it (45 s, `orderListSettleMs`): 30 attempts cover
+ * two such windows and the creates between them; an outage that answers every call ends it after about 6 minutes.
+ */
 const carrierOrder = {
   startToCloseTimeout: '30 seconds',
   heartbeatTimeout: carrierHeartbeatTimeout,
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '15 seconds', maximumAttempts: 8 },
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '15 seconds', maximumAttempts: 30 },
 } as const;
 
 /** The least a read after a purchase keeps retrying, even at the order deadline (the old attempt budget's span). */

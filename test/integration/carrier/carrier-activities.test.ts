@@ -6,6 +6,7 @@ import { numberNotReadyType, releaseErrorsMetric } from '../../../activities/car
 import type { Carrier } from '../../../carrier/carrier.js';
 import { carrierErrorTypes } from '../../../carrier/errors.js';
 import { createTelnyxCarrier } from '../../../carrier/telnyx-carrier.js';
+import { orderListSettleMs, orderUnconfirmedType, orderUnreconciledType } from '../../../activities/place-order.js';
 import { startTestSandbox, type TestSandbox } from '../../support/start-test-sandbox.js';
 import { activityContext } from './activity-context.js';
 
@@ -32,6 +33,97 @@ async function order(type: 'local' | 'toll_free' = 'toll_free') {
 }
 
 const deletes = async () => (await sandbox.control.requests()).filter((request) => request.method === 'DELETE');
+
+const orderCreates = async () => (await sandbox.control.requests()).filter((request) => request.method === 'POST' && request.path === '/v2/number_orders');
+
+/** The details an attempt's last heartbeat carried: what Temporal hands the next attempt. */
+const lastHeartbeat = (context: ReturnType<typeof activityContext>) => context.heartbeats.at(-1);
+
+/** An attempt of placeOrder as the carrierOrder preset runs it (it heartbeats), resuming from `heartbeatDetails`. */
+const orderAttempt = (heartbeatDetails?: unknown) => activityContext({ heartbeatTimeoutMs: 10_000, heartbeatDetails });
+
+describe('placeOrder', () => {
+  it('when the create commits then answers 500 and the order list lags 2 s, then later attempts adopt that order and never order again', async () => {
+    await sandbox.control.configure({ order_list_lag_ms: 2_000 });
+    await sandbox.control.addFault({ method: 'POST', path: '/v2/number_orders', action: { type: 'commit_then_error', status: 500 }, times: 1 });
+    const [candidate] = await carrier.searchAvailable({ type: 'toll_free', state: null, limit: 1 });
+    const input = { phoneNumber: candidate!.phoneNumber, customerReference: `provision/${randomUUID()}` };
+    const first = orderAttempt();
+    await expect(first.run(() => activities.placeOrder(input))).rejects.toMatchObject({ type: carrierErrorTypes.unavailable, nonRetryable: false });
+
+    // Retried as Temporal retries it: each attempt gets the previous one's last heartbeat, until one succeeds.
+    let details = lastHeartbeat(first);
+    let placed: Awaited<ReturnType<typeof activities.placeOrder>> | undefined;
+    const failures: unknown[] = [];
+    while (!placed) {
+      const attempt = orderAttempt(details);
+      placed = await attempt.run(() => activities.placeOrder(input)).catch((error: unknown) => void failures.push(error));
+      details = lastHeartbeat(attempt) ?? details;
+      if (!placed) await new Promise((resolve) => setTimeout(resolve, Number((failures.at(-1) as ApplicationFailure).nextRetryDelay ?? 1_000)));
+    }
+
+    expect(failures.length, 'the first retry came before the list showed the order').toBeGreaterThan(0);
+    expect(failures).toEqual(failures.map(() => expect.objectContaining({ type: orderUnconfirmedType, nonRetryable: false })));
+    const orders = (await sandbox.control.orders()).filter((order) => order.customer_reference === input.customerReference);
+    expect(orders.map((order) => order.id)).toEqual([placed.id]);
+    expect(placed.phoneNumber).toBe(input.phoneNumber);
+    expect(await orderCreates()).toHaveLength(1);
+  });
+
+  it('when an attempt comes within the window after a create whose answer was lost, then it does not create again and says the order may exist', async () => {
+    await sandbox.control.configure({ order_list_lag_ms: 600_000 });
+    const [candidate] = await carrier.searchAvailable({ type: 'toll_free', state: null, limit: 1 });
+    const sentAtMs = Date.now() - 1_000;
+
+    const failure = await orderAttempt({ unconfirmed: { phoneNumber: candidate!.phoneNumber, sentAtMs } })
+      .run(() => activities.placeOrder({ phoneNumber: candidate!.phoneNumber, customerReference: `provision/${randomUUID()}` }))
+      .catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(ApplicationFailure);
+    expect(failure).toMatchObject({ type: orderUnconfirmedType, nonRetryable: false });
+    expect((failure as ApplicationFailure).details).toEqual([{ maybePlacedOrder: { phoneNumber: candidate!.phoneNumber, listedByMs: sentAtMs + orderListSettleMs } }]);
+    expect(await orderCreates()).toEqual([]);
+  });
+
+  it('when the window has passed and the create answers taken for the number whose create was lost, then it fails unreconciled, not taken', async () => {
+    await sandbox.control.configure({ order_list_lag_ms: 600_000 });
+    const [candidate] = await carrier.searchAvailable({ type: 'toll_free', state: null, limit: 1 });
+    const customerReference = `provision/${randomUUID()}`;
+    await carrier.createOrder(candidate!.phoneNumber, customerReference);
+
+    const failure = await orderAttempt({ unconfirmed: { phoneNumber: candidate!.phoneNumber, sentAtMs: Date.now() - orderListSettleMs - 1_000 } })
+      .run(() => activities.placeOrder({ phoneNumber: candidate!.phoneNumber, customerReference }))
+      .catch((error: unknown) => error);
+
+    expect(failure).toMatchObject({ type: orderUnreconciledType, nonRetryable: true });
+    expect((failure as ApplicationFailure).details).toEqual([{ maybePlacedOrder: expect.objectContaining({ phoneNumber: candidate!.phoneNumber }) }]);
+    expect(await sandbox.control.ownedNumbers()).toHaveLength(1);
+  });
+
+  it('when the window has passed and no order was placed, then the number is ordered', async () => {
+    const [candidate] = await carrier.searchAvailable({ type: 'toll_free', state: null, limit: 1 });
+    const customerReference = `provision/${randomUUID()}`;
+
+    const placed = await orderAttempt({ unconfirmed: { phoneNumber: candidate!.phoneNumber, sentAtMs: Date.now() - orderListSettleMs - 1_000 } }).run(() =>
+      activities.placeOrder({ phoneNumber: candidate!.phoneNumber, customerReference }),
+    );
+
+    expect(placed).toMatchObject({ phoneNumber: candidate!.phoneNumber, customerReference });
+    expect(await orderCreates()).toHaveLength(1);
+  });
+
+  it('when a first create is refused as taken, then it fails carrier_number_taken so the next candidate is tried', async () => {
+    await sandbox.control.addFault({ method: 'POST', path: '/v2/number_orders', action: { type: 'taken' }, times: 1 });
+    const [candidate] = await carrier.searchAvailable({ type: 'toll_free', state: null, limit: 1 });
+
+    const failure = await orderAttempt()
+      .run(() => activities.placeOrder({ phoneNumber: candidate!.phoneNumber, customerReference: `provision/${randomUUID()}` }))
+      .catch((error: unknown) => error);
+
+    expect(failure).toMatchObject({ type: carrierErrorTypes.numberTaken, nonRetryable: true });
+    expect((failure as ApplicationFailure).details ?? []).toEqual([]);
+  });
+});
 
 describe('configureNumber', () => {
   it('when a number was bought, then it is found by digits and gets the connection, the three tags and the workflow id', async () => {
