@@ -23,6 +23,6 @@ it(
     }
     expect(run.stdout).toMatch(/^RESULT: PASS$/m);
   },
-  // Typically about 2 minutes; bounded by the run's own waits (worker start, load tail, quiescence) under a busy machine.
+  // Typically 2 to 3 minutes; bounded by the run's own waits (worker start, recovery after each storm, load tail, quiescence) under a busy machine.
   10 * 60_000,
 );
