@@ -3,12 +3,19 @@ import type { Carrier, CarrierOrder } from '../carrier/carrier.js';
 import { CarrierError, carrierErrorTypes } from '../carrier/errors.js';
 import { previousProgress, recordProgress } from './activity-call-limits.js';
 import { noteReleaseError, numberNotReadyType, releaseCall } from './carrier-failure.js';
+import type { MaybePlacedOrder } from './place-order.js';
 
 /** Compensation's input: the reference orders were placed under, and the ids of orders the workflow saw placed. */
 export interface ReleaseOrderedNumbersInput {
   customerReference: string;
   /** Read by id as well: lists by reference are eventually consistent, so a new order may be missing there. */
   orderIds?: string[];
+  /**
+   * An order `placeOrder` says may have been placed with no id known (a create whose answer was lost):
+   * until the list should show it, its absence counts as a pending order, so compensation calls again
+   * instead of concluding that nothing was bought.
+   */
+  maybePlacedOrder?: MaybePlacedOrder;
 }
 
 /** Carried by heartbeats: what an earlier attempt already released (the carrier no longer lists those). */
@@ -71,7 +78,7 @@ export function createCarrierReleaseActivities({ carrier }: { carrier: Carrier }
      * `pendingOrders`, so the workflow can wait and call again.
      */
     async releaseOrderedNumbers(input: string | ReleaseOrderedNumbersInput): Promise<{ released: string[]; pendingOrders: number }> {
-      const { customerReference, orderIds = [] } = typeof input === 'string' ? { customerReference: input } : input;
+      const { customerReference, orderIds = [], maybePlacedOrder } = typeof input === 'string' ? { customerReference: input } : input;
       const done = new Set(previousProgress<ReleaseProgress>()?.released ?? []);
       recordProgress({ released: [...done] } satisfies ReleaseProgress);
       const orders = await releaseCall('order list', (options) => carrier.findOrdersByCustomerReference(customerReference, options));
@@ -81,6 +88,14 @@ export function createCarrierReleaseActivities({ carrier }: { carrier: Carrier }
         if (order) orders.push(order);
       }
       let pendingOrders = 0;
+      if (maybePlacedOrder && !orders.some((order) => order.phoneNumber === maybePlacedOrder.phoneNumber)) {
+        const stillLagging = Date.now() < maybePlacedOrder.listedByMs;
+        log.warn(stillLagging ? 'an order that may have been placed is not listed yet; looking again' : 'an order that may have been placed was never listed', {
+          customerReference,
+          phoneNumber: maybePlacedOrder.phoneNumber,
+        });
+        if (stillLagging) pendingOrders += 1;
+      }
       for (const listed of orders) {
         const order = listed.status === 'pending' ? await cancelPending(listed) : listed;
         if (order.status === 'failure' || done.has(order.phoneNumber)) continue;

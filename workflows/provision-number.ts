@@ -1,4 +1,5 @@
 import {
+  ActivityFailure,
   allHandlersFinished,
   ApplicationFailure,
   CancellationScope,
@@ -14,6 +15,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/create-activities.js';
+import type { MaybePlacedOrder } from '../activities/place-order.js';
 import type { AvailableNumber, CarrierOrder } from '../carrier/carrier.js';
 import { carrierErrorTypes } from '../carrier/errors.js';
 import { failureTypes } from '../domain/failures.js';
@@ -95,6 +97,11 @@ const localRowWritesPatch = 'local-row-writes';
  * failed and the row stayed `provisioning`).
  */
 const settleRowWhateverCompensationDoesPatch = 'settle-row-whatever-compensation-does';
+/**
+ * Patch id: when `placeOrder` failed with an order that may have been placed and is not listed yet (a
+ * create whose answer was lost), compensation is told, and keeps looking until the list should show it.
+ */
+const lookForUnlistedOrderPatch = 'look-for-unlisted-order';
 
 /**
  * Reserve, search, order, await completion, configure, register; releases what it bought on any failure.
@@ -199,6 +206,8 @@ export async function provisionNumber(input: ProvisionNumberInput): Promise<Prov
   } catch (error) {
     const failedAt = progress.step;
     const failure = isCancellation(error) ? null : provisioningFailure(error, failedAt);
+    const unlisted = maybePlacedOrderIn(error);
+    const maybePlacedOrder = unlisted && patched(lookForUnlistedOrderPatch) ? unlisted : undefined;
     await CancellationScope.nonCancellable(async () => {
       const reason = failure?.message ?? 'Provisioning was cancelled; nothing bought was kept';
       const watcherId = workflowIds.watchPendingOrders(input.phoneNumberId);
@@ -215,7 +224,11 @@ export async function provisionNumber(input: ProvisionNumberInput): Promise<Prov
               maxWaitMs: Math.min(input.orderDeadlineMs, maxCompensationWaitMs),
               releaseOrderedNumbers: (customerReference) =>
                 releases.releaseOrderedNumbers.executeWithOptions({ summary: 'Release every number this provisioning ordered' }, [
-                  progress.orderId ? { customerReference, orderIds: [progress.orderId] } : customerReference,
+                  maybePlacedOrder
+                    ? { customerReference, orderIds: progress.orderId ? [progress.orderId] : [], maybePlacedOrder }
+                    : progress.orderId
+                      ? { customerReference, orderIds: [progress.orderId] }
+                      : customerReference,
                 ]),
             });
           } catch (compensationError) {
@@ -253,6 +266,13 @@ export async function provisionNumber(input: ProvisionNumberInput): Promise<Prov
     await condition(allHandlersFinished);
     throw failure ?? error;
   }
+}
+
+/** The order a failed `placeOrder` says may have been placed but is not listed yet (in its failure details). */
+function maybePlacedOrderIn(error: unknown): MaybePlacedOrder | undefined {
+  const cause = error instanceof ActivityFailure ? error.cause : undefined;
+  const [details] = cause instanceof ApplicationFailure ? (cause.details ?? []) : [];
+  return (details as { maybePlacedOrder?: MaybePlacedOrder } | undefined)?.maybePlacedOrder;
 }
 
 function shuffled<T>(items: readonly T[]): T[] {

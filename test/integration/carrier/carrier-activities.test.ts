@@ -272,6 +272,34 @@ describe('releaseOrderedNumbers', () => {
     expect(result).toEqual({ released: [phoneNumber], pendingOrders: 0 });
   });
 
+  it('when an order may have been placed and the lagging list does not show it yet, then it counts as pending until listed, then its number is released', async () => {
+    await sandbox.control.configure({ order_list_lag_ms: 2_000 });
+    const [candidate] = await carrier.searchAvailable({ type: 'toll_free', state: null, limit: 1 });
+    const customerReference = `provision/${randomUUID()}`;
+    await carrier.createOrder(candidate!.phoneNumber, customerReference);
+    const input = { customerReference, maybePlacedOrder: { phoneNumber: candidate!.phoneNumber, listedByMs: Date.now() + orderListSettleMs } };
+
+    const early = await activityContext().run(() => activities.releaseOrderedNumbers(input));
+    await expect.poll(async () => (await carrier.findOrdersByCustomerReference(customerReference)).length, { timeout: 10_000 }).toBe(1);
+    const later = await activityContext().run(() => activities.releaseOrderedNumbers(input));
+
+    expect(early).toEqual({ released: [], pendingOrders: 1 });
+    expect(later).toEqual({ released: [candidate!.phoneNumber], pendingOrders: 0 });
+    expect(await sandbox.control.ownedNumbers()).toEqual([]);
+  });
+
+  it('when an order that may have been placed is still unlisted after the list should show it, then nothing is left to wait for', async () => {
+    const [candidate] = await carrier.searchAvailable({ type: 'toll_free', state: null, limit: 1 });
+    const context = activityContext();
+
+    const result = await context.run(() =>
+      activities.releaseOrderedNumbers({ customerReference: `provision/${randomUUID()}`, maybePlacedOrder: { phoneNumber: candidate!.phoneNumber, listedByMs: Date.now() - 1 } }),
+    );
+
+    expect(result).toEqual({ released: [], pendingOrders: 0 });
+    expect(context.logged).toContainEqual(expect.objectContaining({ level: 'WARN', message: expect.stringMatching(/never listed/) }));
+  });
+
   it('when the account is on hold, then compensation fails retryably with the authentication type, logged and counted', async () => {
     const { customerReference } = await order();
     await sandbox.control.configure({ account_on_hold: true });
