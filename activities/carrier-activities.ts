@@ -11,7 +11,7 @@ import { createPlaceOrder } from './place-order.js';
 
 export interface CarrierActivityDeps {
   carrier: Carrier;
-  config: Pick<Config, 'TELNYX_CONNECTION_ID' | 'DEPLOYMENT_ID'>;
+  config: Pick<Config, 'TELNYX_CONNECTION_ID' | 'DEPLOYMENT_ID' | 'ORDER_LIST_SETTLE_MS'>;
 }
 
 export function createCarrierActivities({ carrier, config }: CarrierActivityDeps) {
@@ -29,7 +29,7 @@ export function createCarrierActivities({ carrier, config }: CarrierActivityDeps
     },
 
     /** Orders a number once per reference, even when the carrier's order list lags (see `createPlaceOrder`). */
-    placeOrder: createPlaceOrder({ carrier }),
+    placeOrder: createPlaceOrder({ carrier, orderListSettleMs: config.ORDER_LIST_SETTLE_MS }),
 
     async getOrder(orderId: string): Promise<CarrierOrder> {
       return carrierCall((options) => carrier.getOrder(orderId, options));

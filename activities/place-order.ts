@@ -4,15 +4,6 @@ import { CarrierError, carrierErrorTypes } from '../carrier/errors.js';
 import { activityCallOptions, previousProgress, recordProgress, whileHeartbeating } from './activity-call-limits.js';
 import { activityFailureOf, carrierCall } from './carrier-failure.js';
 
-/**
- * How long after a create whose answer was lost the carrier's order list may still not show the order.
- * Telnyx documents neither read-after-write consistency for `GET /number_orders?filter[customer_reference]`
- * nor a bound on its lag; the docs being silent, this is the stricter reading: a window far above any lag
- * seen (the independent double lags 2 s). Every decision that an unlisted order "was not placed" waits
- * this long after the create: `placeOrder` before it creates again, compensation before it stops looking.
- */
-export const orderListSettleMs = 45_000;
-
 /** The longest pause between two looks at the order list while a create is unconfirmed. */
 const unconfirmedPollMs = 5_000;
 
@@ -84,7 +75,7 @@ function withMaybePlaced(error: unknown, maybePlaced: MaybePlacedOrder | undefin
  * Every failure thrown while a create may have been placed carries it (`MaybePlacedOrder`) in its
  * details, so compensation keeps looking for the order until the list should show it.
  */
-export function createPlaceOrder({ carrier }: { carrier: Carrier }) {
+export function createPlaceOrder({ carrier, orderListSettleMs }: { carrier: Carrier; orderListSettleMs: number }) {
   return async function placeOrder(input: { phoneNumber: string; customerReference: string }): Promise<CarrierOrder> {
     const { phoneNumber, customerReference } = input;
     let unconfirmed = previousProgress<OrderProgress>()?.unconfirmed;

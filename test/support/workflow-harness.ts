@@ -60,7 +60,8 @@ export async function waitFor<T>(probe: () => Promise<T>, what: string, timeoutM
 export async function startWorkflowHarness(options: { orgNumberLimit?: number; defaults?: Partial<ProvisionNumberInput> } = {}) {
   Runtime.install({ logger: new DefaultLogger((process.env.TEMPORAL_LOG_LEVEL as 'ERROR' | undefined) ?? 'ERROR') });
   const sandbox: TestSandbox = await startTestSandbox();
-  const config: Config = loadConfig({ ORG_NUMBER_LIMIT: String(options.orgNumberLimit ?? 3), TELNYX_BASE_URL: sandbox.sandbox.baseURL });
+  // A short settle window: a create whose answer was lost waits this long before ordering again.
+  const config: Config = loadConfig({ ORG_NUMBER_LIMIT: String(options.orgNumberLimit ?? 3), TELNYX_BASE_URL: sandbox.sandbox.baseURL, ORDER_LIST_SETTLE_MS: '3000' });
   const db = connectTestDatabase();
   const taskQueue = `workflows-${randomUUID()}`;
   const clientConnection = await Connection.connect({ address: inject('temporalAddress') });

@@ -6,14 +6,15 @@ import { numberNotReadyType, releaseErrorsMetric } from '../../../activities/car
 import type { Carrier } from '../../../carrier/carrier.js';
 import { carrierErrorTypes } from '../../../carrier/errors.js';
 import { createTelnyxCarrier } from '../../../carrier/telnyx-carrier.js';
-import { orderListSettleMs, orderUnconfirmedType, orderUnreconciledType } from '../../../activities/place-order.js';
+import { orderUnconfirmedType, orderUnreconciledType } from '../../../activities/place-order.js';
 import { startTestSandbox, type TestSandbox } from '../../support/start-test-sandbox.js';
 import { activityContext } from './activity-context.js';
 
 let sandbox: TestSandbox;
 let carrier: Carrier;
 let activities: ReturnType<typeof createCarrierActivities>;
-const config = { TELNYX_CONNECTION_ID: 'connection-7', DEPLOYMENT_ID: 'deploy-a' };
+const orderListSettleMs = 45_000;
+const config = { TELNYX_CONNECTION_ID: 'connection-7', DEPLOYMENT_ID: 'deploy-a', ORDER_LIST_SETTLE_MS: orderListSettleMs };
 
 beforeAll(async () => {
   sandbox = await startTestSandbox();

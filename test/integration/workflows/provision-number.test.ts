@@ -102,8 +102,8 @@ describe('provisionNumber', () => {
     expect(await rowOf(input.phoneNumberId)).toMatchObject({ status: 'active' });
     const orders = (await harness.sandbox.orders()).filter((order) => order.customer_reference === handle.workflowId);
     expect(orders).toHaveLength(1);
-    // Each 500 may have placed the order: no create again until the order list should show it (orderListSettleMs).
-  }, 150_000);
+    // Each 500 may have placed the order: no create again until the order list should show it (ORDER_LIST_SETTLE_MS).
+  });
 
   it('when the order create commits then answers 500, then the committed order is adopted, not bought again', async () => {
     await harness.sandbox.addFault({ method: 'POST', path: '/v2/number_orders', action: { type: 'commit_then_error', status: 500 }, times: 1 });
