@@ -11,7 +11,7 @@ import { createPlaceOrder } from './place-order.js';
 
 export interface CarrierActivityDeps {
   carrier: Carrier;
-  config: Pick<Config, 'TELNYX_CONNECTION_ID' | 'DEPLOYMENT_ID' | 'ORDER_LIST_SETTLE_MS'>;
+  config: Pick<Config, 'TELNYX_CONNECTION_ID' | 'DEPLOYMENT_ID' | 'CARRIER_LIST_LAG_MS'>;
 }
 
 export function createCarrierActivities({ carrier, config }: CarrierActivityDeps) {
@@ -29,7 +29,7 @@ export function createCarrierActivities({ carrier, config }: CarrierActivityDeps
     },
 
     /** Orders a number once per reference, even when the carrier's order list lags (see `createPlaceOrder`). */
-    placeOrder: createPlaceOrder({ carrier, orderListSettleMs: config.ORDER_LIST_SETTLE_MS }),
+    placeOrder: createPlaceOrder({ carrier, orderListSettleMs: config.CARRIER_LIST_LAG_MS }),
 
     async getOrder(orderId: string): Promise<CarrierOrder> {
       return carrierCall((options) => carrier.getOrder(orderId, options));
@@ -54,6 +54,6 @@ export function createCarrierActivities({ carrier, config }: CarrierActivityDeps
       return { carrierNumberId: attached.id };
     },
 
-    ...createCarrierReleaseActivities({ carrier }),
+    ...createCarrierReleaseActivities({ carrier, listLagMs: config.CARRIER_LIST_LAG_MS }),
   };
 }

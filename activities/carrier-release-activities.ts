@@ -28,7 +28,7 @@ interface ReleaseProgress {
  * retried (see `releaseCall`), a number the carrier refuses to release stays the workflow's problem
  * until it goes through, and each refusal is logged and counted.
  */
-export function createCarrierReleaseActivities({ carrier }: { carrier: Carrier }) {
+export function createCarrierReleaseActivities({ carrier, listLagMs }: { carrier: Carrier; listLagMs: number }) {
   /** The order by id, or null when the carrier has no such order (it bought nothing). */
   function readOrder(orderId: string): Promise<CarrierOrder | null> {
     return releaseCall('order get', (options) =>
@@ -52,11 +52,23 @@ export function createCarrierReleaseActivities({ carrier }: { carrier: Carrier }
     return (await readOrder(order.id)) ?? { ...order, status: 'failure' };
   }
 
-  /** Releases what a succeeded order bought; `pending` while the number is still `purchase-pending`. */
-  async function releaseBought(order: CarrierOrder, customerReference: string): Promise<'released' | 'pending' | 'not_ours'> {
+  /**
+   * Releases what a succeeded order bought; `pending` while the number is still `purchase-pending`.
+   * A number is listed from its order's creation on (as `purchase-pending`), so one missing from the
+   * list is either the list lagging (retried: never "nothing bought") or, once the order is older than
+   * the list lag, a number already released, by a release of ours or by hand (`gone`).
+   */
+  async function releaseBought(order: CarrierOrder, customerReference: string): Promise<'released' | 'gone' | 'pending' | 'not_ours'> {
     const owned = await releaseCall('number lookup', (options) => carrier.findNumber(order.phoneNumber, options));
     if (!owned) {
-      // Never "nothing bought": the order says it bought this number, so the carrier must show it.
+      const orderedAt = Date.parse(order.createdAt);
+      if (Number.isFinite(orderedAt) && Date.now() - orderedAt > listLagMs) {
+        log.warn('a number this provisioning bought is no longer on the account; taken as already released', {
+          orderId: order.id,
+          phoneNumber: order.phoneNumber,
+        });
+        return 'gone';
+      }
       const message = `order ${order.id} succeeded but ${order.phoneNumber} is not listed at the carrier yet`;
       noteReleaseError('number lookup', numberNotReadyType, message);
       throw ApplicationFailure.retryable(message, numberNotReadyType);
@@ -101,7 +113,7 @@ export function createCarrierReleaseActivities({ carrier }: { carrier: Carrier }
         if (order.status === 'failure' || done.has(order.phoneNumber)) continue;
         const outcome = order.status === 'pending' ? 'pending' : await releaseBought(order, customerReference);
         if (outcome === 'pending') pendingOrders += 1;
-        if (outcome === 'released') {
+        if (outcome === 'released' || outcome === 'gone') {
           done.add(order.phoneNumber);
           recordProgress({ released: [...done] } satisfies ReleaseProgress);
         }

@@ -10,7 +10,7 @@ import { createReconcileActivities } from './reconcile-activities.js';
 export interface ActivityDeps {
   db: Kysely<Database>;
   carrier: Carrier;
-  config: Pick<Config, 'ORG_NUMBER_LIMIT' | 'TELNYX_CONNECTION_ID' | 'DEPLOYMENT_ID' | 'ORDER_LIST_SETTLE_MS'>;
+  config: Pick<Config, 'ORG_NUMBER_LIMIT' | 'TELNYX_CONNECTION_ID' | 'DEPLOYMENT_ID' | 'CARRIER_LIST_LAG_MS'>;
   /** The worker's Temporal client, in its namespace: reconciliation asks it whether a row's workflow still runs. */
   temporal: Client;
 }

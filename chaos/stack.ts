@@ -69,6 +69,8 @@ export async function startChaosStack(profile: Profile, serverUrl: string): Prom
       TEMPORAL_TASK_QUEUE: taskQueue,
       TELNYX_BASE_URL: sandbox.baseURL,
       ORDER_DEADLINE_MS: String(profile.orderDeadlineMs),
+      // Above the longest order-list lag the soak injects (6 s), and short enough to keep the load flowing.
+      CARRIER_LIST_LAG_MS: '10000',
       PROVISION_WAIT_MS: String(profile.provisionWaitMs),
       ORG_NUMBER_LIMIT: String(profile.orgNumberLimit),
       API_RATE_LIMIT_PER_MINUTE: '1000000',

@@ -82,12 +82,13 @@ const schema = z.object({
   /** How long an order may stay pending at the carrier before provisioning fails; at most 7 days. */
   ORDER_DEADLINE_MS: integer(24 * 60 * 60 * 1000, 1).refine((ms) => ms <= maxOrderDeadlineMs, 'must be at most 604800000 (7 days)'),
   /**
-   * How long after an order create whose answer was lost (5xx, timeout) the carrier's order list may
-   * still not show the order. Telnyx documents neither read-after-write consistency for order lists
-   * nor a bound on their lag, so this is the stricter reading: until it has passed, provisioning never
-   * orders again and compensation keeps looking for the order.
+   * How long the carrier's lists (orders by customer_reference, numbers by phone number) may lag a
+   * write. Telnyx documents neither read-after-write consistency nor a bound on it, so this is the
+   * stricter reading: after an order create whose answer was lost, provisioning never orders again and
+   * compensation keeps looking until it has passed; past it, a number its succeeded order bought that
+   * the account no longer lists is taken as released.
    */
-  ORDER_LIST_SETTLE_MS: integer(45_000, 0),
+  CARRIER_LIST_LAG_MS: integer(45_000, 0),
   /** Numbers an organization may hold (provisioning + active + paused). */
   ORG_NUMBER_LIMIT: integer(3, 1),
   /** Requests one API key may make per minute before 429 `rate_limited`. */

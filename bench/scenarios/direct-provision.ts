@@ -17,7 +17,7 @@ const maxCandidates = 3;
  */
 export function createDirectProvisioner(deps: { db: Kysely<Database>; carrier: Carrier; orgNumberLimit: number; connectionId: string }) {
   // Provisioning's activities only: reconciliation's need a Temporal client this baseline has not got.
-  const config = { ORG_NUMBER_LIMIT: deps.orgNumberLimit, TELNYX_CONNECTION_ID: deps.connectionId, DEPLOYMENT_ID: 'bench', ORDER_LIST_SETTLE_MS: 45_000 };
+  const config = { ORG_NUMBER_LIMIT: deps.orgNumberLimit, TELNYX_CONNECTION_ID: deps.connectionId, DEPLOYMENT_ID: 'bench', CARRIER_LIST_LAG_MS: 45_000 };
   const activities = { ...createDatabaseActivities({ db: deps.db, config }), ...createCarrierActivities({ carrier: deps.carrier, config }) };
 
   return async function provisionDirectly(slot: Slot): Promise<void> {

@@ -61,7 +61,7 @@ export async function startWorkflowHarness(options: { orgNumberLimit?: number; d
   Runtime.install({ logger: new DefaultLogger((process.env.TEMPORAL_LOG_LEVEL as 'ERROR' | undefined) ?? 'ERROR') });
   const sandbox: TestSandbox = await startTestSandbox();
   // A short settle window: a create whose answer was lost waits this long before ordering again.
-  const config: Config = loadConfig({ ORG_NUMBER_LIMIT: String(options.orgNumberLimit ?? 3), TELNYX_BASE_URL: sandbox.sandbox.baseURL, ORDER_LIST_SETTLE_MS: '3000' });
+  const config: Config = loadConfig({ ORG_NUMBER_LIMIT: String(options.orgNumberLimit ?? 3), TELNYX_BASE_URL: sandbox.sandbox.baseURL, CARRIER_LIST_LAG_MS: '3000' });
   const db = connectTestDatabase();
   const taskQueue = `workflows-${randomUUID()}`;
   const clientConnection = await Connection.connect({ address: inject('temporalAddress') });

@@ -14,7 +14,7 @@ let sandbox: TestSandbox;
 let carrier: Carrier;
 let activities: ReturnType<typeof createCarrierActivities>;
 const orderListSettleMs = 45_000;
-const config = { TELNYX_CONNECTION_ID: 'connection-7', DEPLOYMENT_ID: 'deploy-a', ORDER_LIST_SETTLE_MS: orderListSettleMs };
+const config = { TELNYX_CONNECTION_ID: 'connection-7', DEPLOYMENT_ID: 'deploy-a', CARRIER_LIST_LAG_MS: orderListSettleMs };
 
 beforeAll(async () => {
   sandbox = await startTestSandbox();
@@ -219,6 +219,16 @@ describe('releaseOrderedNumbers', () => {
     expect(failure).toBeInstanceOf(ApplicationFailure);
     expect(failure).toMatchObject({ type: numberNotReadyType, nonRetryable: false });
     expect(context.counted).toContainEqual(expect.objectContaining({ name: releaseErrorsMetric, tags: expect.objectContaining({ error_type: numberNotReadyType }) }));
+  });
+
+  it('when the order is older than the list lag and its number is no longer listed, then it counts as already released', async () => {
+    const { phoneNumber, customerReference } = await order();
+    await carrier.releaseNumber((await carrier.findNumber(phoneNumber))!.id);
+    const withoutLag = createCarrierActivities({ carrier, config: { ...config, CARRIER_LIST_LAG_MS: 0 } });
+
+    const result = await activityContext().run(() => withoutLag.releaseOrderedNumbers(customerReference));
+
+    expect(result).toEqual({ released: [phoneNumber], pendingOrders: 0 });
   });
 
   it('when an earlier attempt released the number (heartbeat details), then a retry counts it released instead of failing', async () => {

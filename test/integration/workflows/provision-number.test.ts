@@ -102,7 +102,7 @@ describe('provisionNumber', () => {
     expect(await rowOf(input.phoneNumberId)).toMatchObject({ status: 'active' });
     const orders = (await harness.sandbox.orders()).filter((order) => order.customer_reference === handle.workflowId);
     expect(orders).toHaveLength(1);
-    // Each 500 may have placed the order: no create again until the order list should show it (ORDER_LIST_SETTLE_MS).
+    // Each 500 may have placed the order: no create again until the order list should show it (CARRIER_LIST_LAG_MS).
   });
 
   it('when the order create commits then answers 500, then the committed order is adopted, not bought again', async () => {
