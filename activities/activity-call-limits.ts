@@ -9,6 +9,19 @@ export function heartbeatIntervalMs(heartbeatTimeoutMs: number): number {
   return Math.max(100, Math.min(heartbeatTimeoutMs / 3, 10_000));
 }
 
+/**
+ * The running activity's Context, or undefined when an activity function is called directly (the
+ * bench's direct chain, which measures the same code without Temporal): then a call has no deadline,
+ * cancellation, heartbeats or carried progress.
+ */
+export function runningActivity(): Context | undefined {
+  try {
+    return Context.current();
+  } catch {
+    return undefined;
+  }
+}
+
 /** Each attempt's deadline, fixed at its first carrier call (an attempt has one Context). */
 const deadlines = new WeakMap<Context, number | null>();
 /** What each attempt's heartbeats carry, so the next attempt can resume. */
@@ -35,7 +48,8 @@ function attemptDeadline(context: Context): number | null {
  * retry layer and every attempt shows in the workflow's history.
  */
 export function activityCallOptions(): CallOptions {
-  const context = Context.current();
+  const context = runningActivity();
+  if (!context) return { maxRetries: 0 };
   const deadline = attemptDeadline(context);
   return {
     signal: context.cancellationSignal,
@@ -46,14 +60,15 @@ export function activityCallOptions(): CallOptions {
 
 /** Sets what the attempt's heartbeats carry from now on (read back with `previousProgress`). */
 export function recordProgress(details: unknown): void {
-  const context = Context.current();
+  const context = runningActivity();
+  if (!context) return;
   progress.set(context, details);
   if (context.info.heartbeatTimeoutMs) context.heartbeat(details);
 }
 
 /** What the previous attempt's last heartbeat carried, or undefined. */
 export function previousProgress<T>(): T | undefined {
-  return Context.current().info.heartbeatDetails as T | undefined;
+  return runningActivity()?.info.heartbeatDetails as T | undefined;
 }
 
 /**
@@ -62,9 +77,9 @@ export function previousProgress<T>(): T | undefined {
  * heartbeat, as the SDK asks.
  */
 export async function whileHeartbeating<T>(work: () => Promise<T>): Promise<T> {
-  const context = Context.current();
-  const timeoutMs = context.info.heartbeatTimeoutMs;
-  if (!timeoutMs) return work();
+  const context = runningActivity();
+  const timeoutMs = context?.info.heartbeatTimeoutMs;
+  if (!context || !timeoutMs) return work();
   const beat = () => context.heartbeat(progress.get(context));
   beat();
   const timer = setInterval(beat, heartbeatIntervalMs(timeoutMs));
@@ -77,6 +92,6 @@ export async function whileHeartbeating<T>(work: () => Promise<T>): Promise<T> {
 
 /** The activity's cancellation, when it was cancelled: thrown instead of the aborted call's error, so Temporal records a cancel. */
 export function cancellationOf(): unknown {
-  const { cancellationSignal } = Context.current();
-  return cancellationSignal.aborted ? cancellationSignal.reason : undefined;
+  const cancellationSignal = runningActivity()?.cancellationSignal;
+  return cancellationSignal?.aborted ? cancellationSignal.reason : undefined;
 }

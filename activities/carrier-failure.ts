@@ -1,7 +1,7 @@
-import { ApplicationFailure, Context, log } from '@temporalio/activity';
+import { ApplicationFailure, log } from '@temporalio/activity';
 import type { CallOptions } from '../carrier/carrier.js';
 import { CarrierError } from '../carrier/errors.js';
-import { activityCallOptions, cancellationOf, whileHeartbeating } from './activity-call-limits.js';
+import { activityCallOptions, cancellationOf, runningActivity, whileHeartbeating } from './activity-call-limits.js';
 
 /** Failure type of a bought number the carrier does not show (or not as `active`) yet; always retried. */
 export const numberNotReadyType = 'carrier_number_not_ready';
@@ -43,8 +43,8 @@ export function toReleaseFailure(error: unknown, operation: string): unknown {
 /** Logs and counts a release step that did not go through (it is retried). */
 export function noteReleaseError(operation: string, errorType: string, message: string, details: { status?: number; code?: string } = {}): void {
   log.warn('a release step did not go through at the carrier; retrying', { operation, errorType, status: details.status, code: details.code, message });
-  Context.current()
-    .metricMeter.createCounter(releaseErrorsMetric, 'errors', 'Carrier errors met while releasing numbers; each is retried')
+  runningActivity()
+    ?.metricMeter.createCounter(releaseErrorsMetric, 'errors', 'Carrier errors met while releasing numbers; each is retried')
     .add(1, { error_type: errorType, operation });
 }
 
