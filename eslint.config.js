@@ -3,10 +3,10 @@ import { builtinModules } from 'node:module';
 import tseslint from 'typescript-eslint';
 
 /** Workflow code and the Node-free modules it imports as values. */
-export const workflowCode = ['workflows/**/*.ts', 'domain/**/*.ts', 'carrier/errors.ts'];
+export const workflowCode = ['workflows/**/*.ts', 'domain/**/*.ts'];
 
 const nodeBuiltin = `node:|(?:${builtinModules.map((name) => name.replace(/[/.]/g, '\\$&')).join('|')})(?:/|$)`;
-const workflowSafe = String.raw`@temporalio/(?:workflow|common)$|\./|\.\./(?:domain|workflows)/|\.\./carrier/errors\.js$`;
+const workflowSafe = String.raw`@temporalio/(?:workflow|common)$|\./|\.\./(?:domain|workflows)/`;
 const whyActivity = 'do it in an activity (activities/) and call it through proxyActivities';
 
 export default tseslint.config(
@@ -26,7 +26,7 @@ export default tseslint.config(
           {
             regex: `^(?!${workflowSafe}|${nodeBuiltin})`,
             allowTypeImports: true,
-            message: 'Workflow code imports values only from @temporalio/workflow, @temporalio/common, workflows/, domain/ and carrier/errors.ts; `import type` anything else.',
+            message: 'Workflow code imports values only from @temporalio/workflow, @temporalio/common, workflows/ and domain/; `import type` anything else.',
           },
         ],
       }],

@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { AvailableNumber, Carrier, CarrierOrder, SearchQuery } from '../carrier/carrier.js';
-import { CarrierError, carrierErrorTypes } from '../carrier/errors.js';
+import { CarrierError } from '../carrier/errors.js';
+import { carrierErrorTypes } from '../domain/carrier-failures.js';
 import type { Config } from '../config/config.js';
 import { deploymentTag, organizationTag, serviceTag } from '../domain/carrier-tags.js';
 import { failureTypes } from '../domain/failures.js';

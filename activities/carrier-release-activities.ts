@@ -1,6 +1,7 @@
 import { ApplicationFailure, log } from '@temporalio/activity';
 import type { Carrier, CarrierOrder } from '../carrier/carrier.js';
-import { CarrierError, carrierErrorTypes } from '../carrier/errors.js';
+import { CarrierError } from '../carrier/errors.js';
+import { carrierErrorTypes } from '../domain/carrier-failures.js';
 import { previousProgress, recordProgress } from './activity-call-limits.js';
 import { noteReleaseError, numberNotReadyType, releaseCall } from './carrier-failure.js';
 import type { MaybePlacedOrder } from './place-order.js';

@@ -1,4 +1,4 @@
-import { startSandbox } from '../carrier/sandbox/server.js';
+import { startSandbox } from '../sandbox/server.js';
 
 /**
  * The Telnyx sandbox in a process of its own, without a state file (its state stays in memory), so its

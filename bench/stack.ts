@@ -8,7 +8,7 @@ import { createDatabase } from '../db/connect.js';
 import { createScratchDatabase } from '../db/scratch-database.js';
 import type { Database } from '../db/schema.js';
 import { startDevServer, type DevServer } from '../temporal/dev-server.js';
-import { freePort } from '../test/support/free-port.js';
+import { freePort } from '../sandbox/free-port.js';
 import { npmScriptCommand, spawnNode, type ChildHandle } from './processes.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));

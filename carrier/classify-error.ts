@@ -10,7 +10,8 @@ import {
   RateLimitError,
   UnprocessableEntityError,
 } from 'telnyx';
-import { CarrierError, carrierErrorTypes } from './errors.js';
+import { carrierErrorTypes } from '../domain/carrier-failures.js';
+import { CarrierError } from './errors.js';
 
 interface TelnyxErrorItem {
   code?: string;

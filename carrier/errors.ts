@@ -1,19 +1,8 @@
-/** Stable `type` strings that workflows act on; the carrier boundary classifies every error once. */
-export const carrierErrorTypes = {
-  /** 5xx, timeouts, connection errors: safe to retry, but an order create may have committed. */
-  unavailable: 'carrier_unavailable',
-  rateLimited: 'carrier_rate_limited',
-  numberTaken: 'carrier_number_taken',
-  noInventory: 'carrier_no_inventory',
-  invalidRequest: 'carrier_invalid_request',
-  authentication: 'carrier_authentication_failed',
-  notFound: 'carrier_not_found',
-} as const;
-
-export type CarrierErrorType = (typeof carrierErrorTypes)[keyof typeof carrierErrorTypes];
+import { carrierErrorTypes, type CarrierErrorType } from '../domain/carrier-failures.js';
 
 const retryableTypes: ReadonlySet<CarrierErrorType> = new Set([carrierErrorTypes.unavailable, carrierErrorTypes.rateLimited]);
 
+/** A classified carrier failure: `type` is what workflows act on, `retryable` what Temporal's retry policy sees. */
 export class CarrierError extends Error {
   readonly retryable: boolean;
 

@@ -10,7 +10,8 @@ import type {
   SearchQuery,
 } from './carrier.js';
 import { classifyError, isRefusedCancel } from './classify-error.js';
-import { CarrierError, carrierErrorTypes } from './errors.js';
+import { carrierErrorTypes } from '../domain/carrier-failures.js';
+import { CarrierError } from './errors.js';
 
 export interface TelnyxCarrierOptions {
   apiKey: string;

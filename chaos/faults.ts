@@ -1,4 +1,4 @@
-import type { FaultSpec, SandboxConfigPatch } from '../test/support/sandbox-control.js';
+import type { FaultSpec, SandboxConfigPatch } from '../sandbox/control-client.js';
 import type { Profile } from './profiles.js';
 import type { Random } from './random.js';
 import type { ChaosStack } from './stack.js';

@@ -3,7 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import pino from 'pino';
 import { startApiServer } from '../api/start-api-server.js';
-import { startSandbox } from '../carrier/sandbox/server.js';
+import { startSandbox } from '../sandbox/server.js';
 import { createTelnyxCarrier } from '../carrier/telnyx-carrier.js';
 import { createWebhookVerifier } from '../carrier/webhook-verifier.js';
 import { loadConfig } from '../config/config.js';

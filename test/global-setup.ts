@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 import { createScratchDatabase, type ScratchDatabase } from '../db/scratch-database.js';
 import { startDevServer, type DevServer } from '../temporal/dev-server.js';
-import { freePort } from './support/free-port.js';
+import { freePort } from '../sandbox/free-port.js';
 
 /** The server each run creates its own database on (runs never see each other's rows). */
 const serverUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';

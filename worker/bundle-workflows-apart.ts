@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { siblingModulePath } from './sibling-module.js';
+import { siblingModulePath } from '../temporal/sibling-module.js';
 
 const childEntry = siblingModulePath('./bundle-workflows-child', import.meta.url);
 

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { workflowsPath } from './create-worker.js';
+import { workflowsPath } from '../temporal/workflows-path.js';
 
 /** Child entry of bundleWorkflowsApart: bundles `workflowsPath` and writes the code to argv[2]. */
 const quietLogger = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: (message: string) => console.error(message) };

@@ -4,11 +4,8 @@ import type { Logger } from 'pino';
 import { createActivities, type ActivityDeps } from '../activities/create-activities.js';
 import type { Carrier } from '../carrier/carrier.js';
 import type { Database } from '../db/schema.js';
-import { siblingModulePath } from './sibling-module.js';
+import { workflowsPath } from '../temporal/workflows-path.js';
 import { workerTuning, type WorkerTuningConfig } from './worker-tuning.js';
-
-/** The workflowsPath entry: deterministic code only, bundled by the worker. */
-export const workflowsPath = siblingModulePath('../workflows/index', import.meta.url);
 
 export interface WorkerDeps {
   connection: NativeConnection;

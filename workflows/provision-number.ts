@@ -17,7 +17,7 @@ import {
 import type { Activities } from '../activities/create-activities.js';
 import type { MaybePlacedOrder } from '../activities/place-order.js';
 import type { AvailableNumber, CarrierOrder } from '../carrier/carrier.js';
-import { carrierErrorTypes } from '../carrier/errors.js';
+import { carrierErrorTypes } from '../domain/carrier-failures.js';
 import { failureTypes } from '../domain/failures.js';
 import { searchAttributes } from '../domain/search-attributes.js';
 import {

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { createCarrierActivities } from '../../activities/carrier-activities.js';
 import { createDatabaseActivities } from '../../activities/database-activities.js';
 import type { Carrier } from '../../carrier/carrier.js';
-import { carrierErrorTypes } from '../../carrier/errors.js';
+import { carrierErrorTypes } from '../../domain/carrier-failures.js';
 import type { Database } from '../../db/schema.js';
 import { workflowIds } from '../../domain/workflow-contract.js';
 import type { Slot } from '../seed.js';

@@ -7,7 +7,7 @@ import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/wo
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { searchAttributes } from '../../domain/search-attributes.js';
 import { startDevServer, type DevServer } from '../../temporal/dev-server.js';
-import { freePort } from '../support/free-port.js';
+import { freePort } from '../../sandbox/free-port.js';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 

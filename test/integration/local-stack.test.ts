@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../support/free-port.js';
+import { freePort } from '../../sandbox/free-port.js';
 
 /** Starts `npm start`'s entry point and resolves its printed API URL and key. */
 function startLocalStack(env: NodeJS.ProcessEnv) {

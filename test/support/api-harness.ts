@@ -7,7 +7,7 @@ import { NativeConnection } from '@temporalio/worker';
 import pino, { type Logger } from 'pino';
 import { inject } from 'vitest';
 import { startApiServer, type ApiServer } from '../../api/start-api-server.js';
-import { generateSigningKeys, signWebhook } from '../../carrier/sandbox/keys.js';
+import { generateSigningKeys, signWebhook } from '../../sandbox/keys.js';
 import { createTelnyxCarrier } from '../../carrier/telnyx-carrier.js';
 import { createWebhookVerifier } from '../../carrier/webhook-verifier.js';
 import { loadConfig, type Config } from '../../config/config.js';

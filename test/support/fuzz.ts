@@ -2,7 +2,7 @@ import { request as httpRequest } from 'node:http';
 import fc from 'fast-check';
 import { expect } from 'vitest';
 import { errorCodes } from '../../api/errors/error-table.js';
-import type { SandboxControl, SandboxRequest } from './sandbox-control.js';
+import type { SandboxControl, SandboxRequest } from '../../sandbox/control-client.js';
 
 /**
  * fast-check parameters for the fuzz suites: a fixed seed so a run is reproducible, overridable to

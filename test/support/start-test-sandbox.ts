@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
-import { startSandbox, type Sandbox, type SandboxOptions } from '../../carrier/sandbox/server.js';
-import { createSandboxControl, type SandboxControl } from './sandbox-control.js';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/server.js';
+import { createSandboxControl, type SandboxControl } from '../../sandbox/control-client.js';
 
 export interface TestSandbox {
   sandbox: Sandbox;

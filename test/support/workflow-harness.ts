@@ -13,7 +13,7 @@ import { liveStatuses } from '../../domain/phone-number.js';
 import { searchAttributes } from '../../domain/search-attributes.js';
 import { workflowIds, type ProvisionNumberInput } from '../../domain/workflow-contract.js';
 import type { Database } from '../../db/schema.js';
-import { workflowsPath } from '../../worker/create-worker.js';
+import { workflowsPath } from '../../temporal/workflows-path.js';
 import { createWorker } from '../../worker/create-worker.js';
 import { provisionNumber, releaseNumber, watchPendingOrders } from '../../workflows/index.js';
 import type { WatchPendingOrdersOptions } from '../../workflows/watch-pending-orders.js';

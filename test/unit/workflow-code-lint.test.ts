@@ -30,7 +30,7 @@ function lint(args: string[], stdin?: string): Promise<{ exitCode: number | null
 
 describe('workflow code guard (npm run lint)', () => {
   it('when the real workflow code is linted, then it passes', async () => {
-    const { exitCode, messages } = await lint(['workflows', 'domain', 'carrier/errors.ts']);
+    const { exitCode, messages } = await lint(['workflows', 'domain']);
 
     expect(messages).toEqual([]);
     expect(exitCode).toBe(0);
@@ -55,5 +55,19 @@ describe('workflow code guard (npm run lint)', () => {
     expect(byLine(16)).toEqual(['no-restricted-globals']); // performance.now()
     expect(byLine(17)).toEqual(['no-restricted-globals']); // setInterval
     expect(byLine(18)).toEqual(['no-restricted-syntax']); // import()
+  });
+
+  it('when workflow code imports a value from carrier/ (no exception any more), then it is an error and the domain/ home of the failure types is not', async () => {
+    const source = [
+      "import { CarrierError } from '../carrier/errors.js';",
+      "import { carrierErrorTypes } from '../domain/carrier-failures.js';",
+      'export const both = [CarrierError, carrierErrorTypes];',
+      '',
+    ].join('\n');
+
+    const { exitCode, messages } = await lint(['--stdin', '--stdin-filename', 'workflows/uses-carrier.ts'], source);
+
+    expect(exitCode).toBe(1);
+    expect(messages.map((message) => [message.line, message.ruleId])).toEqual([[1, '@typescript-eslint/no-restricted-imports']]);
   });
 });

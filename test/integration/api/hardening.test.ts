@@ -6,7 +6,7 @@ import { startApiServer, type ApiServer } from '../../../api/start-api-server.js
 import { createWebhookVerifier } from '../../../carrier/webhook-verifier.js';
 import { createDatabase } from '../../../db/connect.js';
 import { startApiHarness, type ApiHarness } from '../../support/api-harness.js';
-import { freePort } from '../../support/free-port.js';
+import { freePort } from '../../../sandbox/free-port.js';
 
 let h: ApiHarness;
 const extraServers: ApiServer[] = [];

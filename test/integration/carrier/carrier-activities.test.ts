@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createCarrierActivities } from '../../../activities/carrier-activities.js';
 import { numberNotReadyType, releaseErrorsMetric } from '../../../activities/carrier-failure.js';
 import type { Carrier } from '../../../carrier/carrier.js';
-import { carrierErrorTypes } from '../../../carrier/errors.js';
+import { carrierErrorTypes } from '../../../domain/carrier-failures.js';
 import { createTelnyxCarrier } from '../../../carrier/telnyx-carrier.js';
 import { orderUnconfirmedType, orderUnreconciledType } from '../../../activities/place-order.js';
 import { startTestSandbox, type TestSandbox } from '../../support/start-test-sandbox.js';

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Carrier } from '../../../carrier/carrier.js';
-import { carrierErrorTypes } from '../../../carrier/errors.js';
+import { carrierErrorTypes } from '../../../domain/carrier-failures.js';
 import { createTelnyxCarrier } from '../../../carrier/telnyx-carrier.js';
-import { freePort } from '../../support/free-port.js';
+import { freePort } from '../../../sandbox/free-port.js';
 import { startTestSandbox, type TestSandbox } from '../../support/start-test-sandbox.js';
 
 let sandbox: TestSandbox;

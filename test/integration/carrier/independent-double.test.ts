@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { liveStatuses } from '../../../domain/phone-number.js';
-import { freePort } from '../../support/free-port.js';
+import { freePort } from '../../../sandbox/free-port.js';
 import { projectRoot, runTsCli } from '../../support/run-cli.js';
 import { connectTestDatabase } from '../../support/test-database.js';
 import { sleep, waitFor } from '../../support/workflow-harness.js';

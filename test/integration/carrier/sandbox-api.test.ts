@@ -2,9 +2,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startSandbox } from '../../../carrier/sandbox/server.js';
+import { startSandbox } from '../../../sandbox/server.js';
 import { usStates } from '../../../domain/phone-number.js';
-import { createSandboxControl } from '../../support/sandbox-control.js';
+import { createSandboxControl } from '../../../sandbox/control-client.js';
 import { startTestSandbox, type TestSandbox } from '../../support/start-test-sandbox.js';
 
 let sandbox: TestSandbox;

@@ -1,6 +1,6 @@
 import Telnyx from 'telnyx';
 import { describe, expect, it } from 'vitest';
-import { carrierErrorTypes } from '../../../carrier/errors.js';
+import { carrierErrorTypes } from '../../../domain/carrier-failures.js';
 import { createTelnyxCarrier } from '../../../carrier/telnyx-carrier.js';
 
 const apiKey = process.env.TELNYX_API_KEY;

@@ -3,7 +3,7 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { installTemporalRuntime } from '../../../worker/temporal-runtime.js';
-import { freePort } from '../../support/free-port.js';
+import { freePort } from '../../../sandbox/free-port.js';
 import { startApiHarness, type ApiHarness } from '../../support/api-harness.js';
 import { waitFor } from '../../support/workflow-harness.js';
 import { parsePrometheusText, sampleValue } from '../../support/prometheus-text.js';

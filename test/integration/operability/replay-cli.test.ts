@@ -5,7 +5,7 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import { Worker } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { workflowsPath } from '../../../worker/create-worker.js';
+import { workflowsPath } from '../../../temporal/workflows-path.js';
 import { projectRoot, runTsCli } from '../../support/run-cli.js';
 import { startWorkflowHarness, type WorkflowHarness } from '../../support/workflow-harness.js';
 
@@ -38,8 +38,8 @@ afterAll(async () => {
   if (outDir) await rm(outDir, { recursive: true, force: true });
 });
 
-const replayCli = (args: string[]) => runTsCli('temporal/replay-cli.ts', args, serverEnv);
-const exportCli = (args: string[]) => runTsCli('temporal/history-export-cli.ts', args, serverEnv);
+const replayCli = (args: string[]) => runTsCli('ops/replay-cli.ts', args, serverEnv);
+const exportCli = (args: string[]) => runTsCli('ops/history-export-cli.ts', args, serverEnv);
 
 describe('npm run replay', () => {
   it('when given the id of a completed provisioning, then it fetches the history from the server and replays it deterministically', async () => {

@@ -13,7 +13,7 @@ import { workflowIds, type ProvisionNumberInput } from '../../../domain/workflow
 import { startDevServer, type DevServer } from '../../../temporal/dev-server.js';
 import { createWorker } from '../../../worker/create-worker.js';
 import { provisionNumber } from '../../../workflows/index.js';
-import { freePort } from '../../support/free-port.js';
+import { freePort } from '../../../sandbox/free-port.js';
 import { startTestSandbox, type TestSandbox } from '../../support/start-test-sandbox.js';
 import { createTestOrganization } from '../../support/test-database.js';
 import { createWorkerDatabase, waitFor, workflowBundle } from '../../support/workflow-harness.js';

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { freePort } from '../../support/free-port.js';
+import { freePort } from '../../../sandbox/free-port.js';
 import { parsePrometheusText } from '../../support/prometheus-text.js';
 import { waitFor } from '../../support/workflow-harness.js';
 

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTelnyxCarrier } from '../../../carrier/telnyx-carrier.js';
 import { progressQuery, workflowIds } from '../../../domain/workflow-contract.js';
 import { startWorkflowHarness, waitFor, type WorkflowHarness } from '../../support/workflow-harness.js';
-import { areaCodes } from '../../../carrier/sandbox/area-codes.js';
+import { areaCodes } from '../../../sandbox/area-codes.js';
 import type { UsState } from '../../../domain/phone-number.js';
 
 let harness: WorkflowHarness;

@@ -9,7 +9,8 @@ import {
 } from 'telnyx';
 import { describe, expect, it } from 'vitest';
 import { classifyError, isRefusedCancel, retryAfterMs } from '../../../carrier/classify-error.js';
-import { CarrierError, carrierErrorTypes } from '../../../carrier/errors.js';
+import { CarrierError } from '../../../carrier/errors.js';
+import { carrierErrorTypes } from '../../../domain/carrier-failures.js';
 
 const envelope = (code: string, pointer?: string, detail = 'x') => ({ errors: [{ code, title: 't', detail, ...(pointer ? { source: { pointer } } : {}) }] });
 

@@ -1,8 +1,8 @@
 import { Connection } from '@temporalio/client';
 import { loadConfig } from '../config/config.js';
 import { searchAttributes } from '../domain/search-attributes.js';
-import { temporalConnectionOptions } from './connection-options.js';
-import { setupNamespace } from './namespace-setup.js';
+import { temporalConnectionOptions } from '../temporal/connection-options.js';
+import { setupNamespace } from '../temporal/namespace-setup.js';
 
 const config = loadConfig();
 const connectionOptions = temporalConnectionOptions(config);

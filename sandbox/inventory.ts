@@ -1,4 +1,4 @@
-import { usStates, type UsState } from '../../domain/phone-number.js';
+import { usStates, type UsState } from './us-states.js';
 import { areaCodes, tollFreePrefixes } from './area-codes.js';
 import type { SandboxState } from './state.js';
 

@@ -1,4 +1,4 @@
-import { usStates, type UsState } from '../../domain/phone-number.js';
+import { usStates, type UsState } from './us-states.js';
 import type { SandboxContext } from './context.js';
 import { telnyxErrors } from './errors.js';
 import { booleanParam, intParam, paginate, parseJsonBody } from './http-util.js';

@@ -1,11 +1,11 @@
 import { relative, resolve } from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../config/config.js';
-import { workflowsPath as currentWorkflowsPath } from '../worker/create-worker.js';
+import { workflowsPath as currentWorkflowsPath } from '../temporal/workflows-path.js';
 import { parseOptions, runCli, UsageError } from './cli-args.js';
-import { temporalConnectionOptions } from './connection-options.js';
-import { fetchHistory, readHistoryFile } from './history-source.js';
-import { replayHistory } from './replay.js';
+import { temporalConnectionOptions } from '../temporal/connection-options.js';
+import { fetchHistory, readHistoryFile } from '../temporal/history-source.js';
+import { replayHistory } from '../temporal/replay.js';
 
 const usage = `usage: npm run replay -- --workflow-id ID [--run-id RUN_ID]
        npm run replay -- --file HISTORY.json [--workflow-id ID]

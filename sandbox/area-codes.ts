@@ -1,4 +1,4 @@
-import type { UsState } from '../../domain/phone-number.js';
+import type { UsState } from './us-states.js';
 
 /** Real area codes per state (a representative subset), so local numbers look like the state's. */
 export const areaCodes: Record<UsState, readonly string[]> = {

@@ -1,6 +1,6 @@
 import { loadConfig } from '../config/config.js';
-import { createDatabase } from './connect.js';
-import { assertMigrated, createMigrator } from './migrator.js';
+import { createDatabase } from '../db/connect.js';
+import { assertMigrated, createMigrator } from '../db/migrator.js';
 
 const usage = 'usage: npm run migrate -- [up|down|latest]   (default: latest)';
 

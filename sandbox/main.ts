@@ -1,15 +1,15 @@
 import { join } from 'node:path';
 import pino from 'pino';
-import { loadConfig } from '../../config/config.js';
 import { startSandbox } from './server.js';
+import { readSandboxSettings } from './settings.js';
 
 /** `npm run sandbox`: the Telnyx sandbox alone, logging one JSON line with where to reach it. */
-const config = loadConfig();
-const logger = pino({ level: config.LOG_LEVEL });
+const settings = readSandboxSettings();
+const logger = pino({ level: settings.logLevel });
 const sandbox = await startSandbox({
-  port: config.SANDBOX_PORT,
-  stateFile: join(config.DATA_DIR, 'sandbox.json'),
-  webhookUrl: process.env.SANDBOX_WEBHOOK_URL ?? `http://127.0.0.1:${config.PORT}/webhooks/telnyx`,
+  port: settings.port,
+  stateFile: join(settings.dataDir, 'sandbox.json'),
+  webhookUrl: settings.webhookUrl,
 });
 logger.info(
   {

@@ -1,5 +1,5 @@
-import type { FaultAction } from '../../carrier/sandbox/faults.js';
-import type { SandboxConfig } from '../../carrier/sandbox/state.js';
+import type { FaultAction } from './faults.js';
+import type { SandboxConfig } from './state.js';
 
 export type { FaultAction };
 

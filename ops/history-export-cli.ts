@@ -3,8 +3,8 @@ import { dirname } from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { loadConfig } from '../config/config.js';
 import { parseOptions, runCli } from './cli-args.js';
-import { temporalConnectionOptions } from './connection-options.js';
-import { fetchHistory } from './history-source.js';
+import { temporalConnectionOptions } from '../temporal/connection-options.js';
+import { fetchHistory } from '../temporal/history-source.js';
 
 const usage = `usage: npm run history:export -- --workflow-id ID --out FILE [--run-id RUN_ID]
 
