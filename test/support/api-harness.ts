@@ -2,22 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
 import pino, { type Logger } from 'pino';
 import { inject } from 'vitest';
-import { startApiServer, type ApiServer } from '../../api/start-api-server.js';
-import { generateSigningKeys, signWebhook } from '../../sandbox/keys.js';
-import { createTelnyxCarrier } from '../../carrier/telnyx-carrier.js';
-import { createWebhookVerifier } from '../../carrier/webhook-verifier.js';
-import { loadConfig, type Config } from '../../config/config.js';
-import { createApiKey } from '../../db/repositories/api-keys.js';
-import { createWorker } from '../../worker/create-worker.js';
 import type { HostResolver } from '../../api/security/callback-url-guard.js';
+import { assemble } from '../../assembly/assemble.js';
+import { closingOnFailure } from '../../assembly/closing-on-failure.js';
+import { embeddedShutdown } from '../../assembly/embedded-shutdown.js';
+import { createApiKey } from '../../db/repositories/api-keys.js';
+import { generateSigningKeys, signWebhook } from '../../sandbox/keys.js';
 import { startTestSandbox } from './start-test-sandbox.js';
 import { createTestResolver } from './test-resolver.js';
-import { connectTestDatabase, createTestOrganization } from './test-database.js';
-import { createWorkerDatabase, workflowBundle } from './workflow-harness.js';
+import { createTestOrganization } from './test-database.js';
+import { workflowBundle } from './workflow-harness.js';
 
 export interface ApiResponse {
   status: number;
@@ -46,59 +42,43 @@ function sandboxStateFileWithKnownKey() {
 }
 
 /**
- * The whole stack for one API test file: its own sandbox, a worker on its own task queue, the API
- * on a free port (its webhooks reach the API), and organizations with API keys.
+ * The whole stack for one API test file, built by the service's assembly: its own sandbox, a worker on
+ * its own task queue (unless `worker: false`), the API on a free port (its webhooks reach the API), and
+ * organizations with API keys. Everything closes through one shutdown, in reverse.
  */
 export async function startApiHarness(
   options: { config?: Record<string, string>; worker?: boolean; logger?: Logger; resolveHost?: HostResolver } = {},
 ) {
+  const shutdown = embeddedShutdown();
   const { stateFile, keys } = sandboxStateFileWithKnownKey();
   const { sandbox, control } = await startTestSandbox({ stateFile });
-  const config: Config = loadConfig({
-    TELNYX_BASE_URL: sandbox.baseURL,
-    TEMPORAL_TASK_QUEUE: `api-${randomUUID()}`,
-    LOG_LEVEL: 'silent',
-    ...options.config,
-  });
-  const db = connectTestDatabase();
-  const connection = await Connection.connect({ address: inject('temporalAddress') });
-  const temporal = new Client({ connection, namespace: 'default' });
-  const closers: (() => Promise<unknown>)[] = [];
-
-  if (options.worker !== false) {
-    const workerConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
-    const workerDb = createWorkerDatabase(inject('databaseUrl'));
-    const worker = await createWorker({
-      connection: workerConnection,
-      namespace: 'default',
-      taskQueue: config.TEMPORAL_TASK_QUEUE,
-      db: workerDb,
-      carrier: createTelnyxCarrier({ apiKey: 'test', baseURL: sandbox.baseURL }),
-      temporal,
-      config,
-      workflowBundle: await workflowBundle(),
-    });
-    const running = worker.run();
-    closers.push(async () => {
-      worker.shutdown();
-      await running;
-      await workerConnection.close();
-      await workerDb.destroy();
-    });
-  }
-
-  const server: ApiServer = await startApiServer(
-    {
-      config,
-      db,
-      temporal,
-      webhookVerifier: createWebhookVerifier(sandbox.publicKey),
-      logger: options.logger ?? pino({ level: 'silent' }),
-      resolveHost: options.resolveHost ?? createTestResolver(),
+  shutdown.add(() => sandbox.stop());
+  const assembly = assemble({
+    env: {
+      DATABASE_URL: inject('databaseUrl'),
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TEMPORAL_TASK_QUEUE: `api-${randomUUID()}`,
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      ...options.config,
     },
-    0,
-  );
-  await control.configure({ webhook_url: `${server.url}/webhooks/telnyx` });
+    sandbox,
+    shutdown,
+    logger: options.logger ?? pino({ level: 'silent' }),
+    // The runtime is per process: a test that wants its logs installs it before the harness.
+    installTemporalRuntime: false,
+    ...(options.worker === false ? {} : { workflowBundle: await workflowBundle() }),
+    resolveHost: options.resolveHost ?? createTestResolver(),
+  });
+  const { config } = assembly;
+  const temporal = assembly.temporalClient();
+  const { db, server } = await closingOnFailure(shutdown, async () => {
+    const database = await assembly.database();
+    if (options.worker !== false) await assembly.worker();
+    const api = await assembly.apiServer();
+    await control.configure({ webhook_url: `${api.url}/webhooks/telnyx` });
+    return { db: database, server: api };
+  });
 
   async function call(method: string, path: string, callOptions: CallOptions = {}): Promise<ApiResponse> {
     const headers: Record<string, string> = { ...callOptions.headers };
@@ -149,11 +129,7 @@ export async function startApiHarness(
   }
 
   async function close(): Promise<void> {
-    await server.close();
-    for (const closer of closers.reverse()) await closer().catch(() => undefined);
-    await connection.close();
-    await db.destroy();
-    await sandbox.stop();
+    await shutdown.shutdown();
   }
 
   return { config, db, temporal, sandbox, control, inventory, url: server.url, call, newOrganization, footprint, signAsCarrier, close };

@@ -1,24 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundle } from '@temporalio/worker';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { expect, inject } from 'vitest';
-import { createTelnyxCarrier } from '../../carrier/telnyx-carrier.js';
-import { loadConfig, type Config } from '../../config/config.js';
+import { assemble } from '../../assembly/assemble.js';
+import { closingOnFailure } from '../../assembly/closing-on-failure.js';
+import { embeddedShutdown } from '../../assembly/embedded-shutdown.js';
 import { liveStatuses } from '../../domain/phone-number.js';
 import { searchAttributes } from '../../domain/search-attributes.js';
 import { workflowIds, type ProvisionNumberInput } from '../../domain/workflow-contract.js';
 import type { Database } from '../../db/schema.js';
 import { workflowsPath } from '../../temporal/workflows-path.js';
-import { createWorker } from '../../worker/create-worker.js';
 import { provisionNumber, releaseNumber, watchPendingOrders } from '../../workflows/index.js';
 import type { WatchPendingOrdersOptions } from '../../workflows/watch-pending-orders.js';
 import { startTestSandbox, type TestSandbox } from './start-test-sandbox.js';
-import { connectTestDatabase, createTestOrganization } from './test-database.js';
+import { createTestOrganization } from './test-database.js';
 
 export const historiesDir = join(import.meta.dirname, '..', 'fixtures', 'histories');
 const quietLogger = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error };
@@ -59,50 +59,69 @@ export async function waitFor<T>(probe: () => Promise<T>, what: string, timeoutM
  */
 export async function startWorkflowHarness(options: { orgNumberLimit?: number; defaults?: Partial<ProvisionNumberInput> } = {}) {
   Runtime.install({ logger: new DefaultLogger((process.env.TEMPORAL_LOG_LEVEL as 'ERROR' | undefined) ?? 'ERROR') });
+  const shutdown = embeddedShutdown();
   const sandbox: TestSandbox = await startTestSandbox();
-  // A short settle window: a create whose answer was lost waits this long before ordering again.
-  const config: Config = loadConfig({ ORG_NUMBER_LIMIT: String(options.orgNumberLimit ?? 3), TELNYX_BASE_URL: sandbox.sandbox.baseURL, CARRIER_LIST_LAG_MS: '3000' });
-  const db = connectTestDatabase();
+  shutdown.add(() => sandbox.sandbox.stop());
   const taskQueue = `workflows-${randomUUID()}`;
-  const clientConnection = await Connection.connect({ address: inject('temporalAddress') });
-  const client = new Client({ connection: clientConnection, namespace: 'default' });
-  const carrier = createTelnyxCarrier({ apiKey: 'test', baseURL: sandbox.sandbox.baseURL });
-  await holdNumbersLiveElsewhere();
+  const assembly = assemble({
+    env: {
+      DATABASE_URL: inject('databaseUrl'),
+      DATABASE_POOL_SIZE: '5',
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      ORG_NUMBER_LIMIT: String(options.orgNumberLimit ?? 3),
+      // A short settle window: a create whose answer was lost waits this long before ordering again.
+      CARRIER_LIST_LAG_MS: '3000',
+      LOG_LEVEL: 'silent',
+    },
+    sandbox: sandbox.sandbox,
+    shutdown,
+    installTemporalRuntime: false,
+  });
+  const { config } = assembly;
+  const client = assembly.temporalClient();
+  const carrier = assembly.carrier();
   const organizations: string[] = [];
-  const closers: (() => Promise<unknown>)[] = [];
+  const db = await closingOnFailure(shutdown, async () => {
+    const database = await assembly.database();
+    // Before the pool closes: this file's organizations go with it.
+    shutdown.add(async () => {
+      if (organizations.length) await database.deleteFrom('organizations').where('id', 'in', organizations).execute();
+    });
+    await holdNumbersLiveElsewhere(database);
+    return database;
+  });
 
   /**
    * Numbers live in the shared database (other files, earlier runs) are bought up front under a
    * foreign reference, so this sandbox never sells them to this file's workflows.
    */
-  async function holdNumbersLiveElsewhere(): Promise<void> {
-    const live = await db.selectFrom('phone_numbers').select('number').where('status', 'in', liveStatuses).where('number', 'is not', null).execute();
+  async function holdNumbersLiveElsewhere(database: Kysely<Database>): Promise<void> {
+    const live = await database.selectFrom('phone_numbers').select('number').where('status', 'in', liveStatuses).where('number', 'is not', null).execute();
     await Promise.all(live.map(({ number }) => carrier.createOrder(number!, 'held-by-another-test').catch(() => undefined)));
   }
 
-  /** Runs a worker on `queue` until stopped; its database may be a different pool (e.g. through a proxy). */
+  /**
+   * Runs a worker on `queue` until stopped, built by an assembly of its own that shares this file's
+   * config, carrier and client; its database may be a different pool (e.g. through a proxy), which its owner closes.
+   */
   async function startWorker(overrides: { db?: Kysely<Database>; taskQueue?: string } = {}) {
-    const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
-    const workerDb = overrides.db ?? createWorkerDatabase(inject('databaseUrl'));
-    const worker: Worker = await createWorker({
-      connection,
-      namespace: 'default',
-      taskQueue: overrides.taskQueue ?? taskQueue,
-      db: workerDb,
-      carrier,
-      temporal: client,
+    const workerShutdown = embeddedShutdown();
+    const workerAssembly = assemble({
       config,
+      logger: assembly.logger,
+      shutdown: workerShutdown,
+      installTemporalRuntime: false,
+      carrier,
+      temporalClient: client,
       workflowBundle: await workflowBundle(),
+      ...(overrides.db ? { database: overrides.db } : {}),
+      ...(overrides.taskQueue ? { taskQueue: overrides.taskQueue } : {}),
     });
-    const running = worker.run();
-    const stop = async () => {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await running;
-      await connection.close();
-      if (!overrides.db) await workerDb.destroy();
-    };
-    closers.push(stop);
-    return { worker, stop };
+    await closingOnFailure(workerShutdown, () => workerAssembly.worker());
+    const stop = () => workerShutdown.shutdown();
+    shutdown.add(stop);
+    return { stop };
   }
 
   async function newOrganization(handles: string[] = ['agent']) {
@@ -203,11 +222,7 @@ export async function startWorkflowHarness(options: { orgNumberLimit?: number; d
   }
 
   async function close(): Promise<void> {
-    for (const closer of closers.reverse()) await closer().catch(() => undefined);
-    await clientConnection.close();
-    if (organizations.length) await db.deleteFrom('organizations').where('id', 'in', organizations).execute();
-    await db.destroy();
-    await sandbox.sandbox.stop();
+    await shutdown.shutdown();
   }
 
   return {
