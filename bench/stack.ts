@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Kysely } from 'kysely';
+import { closingOnFailure } from '../assembly/closing-on-failure.js';
+import { embeddedShutdown } from '../assembly/embedded-shutdown.js';
 import { createDatabase } from '../db/connect.js';
 import { createScratchDatabase } from '../db/scratch-database.js';
 import type { Database } from '../db/schema.js';
@@ -55,19 +57,16 @@ async function waitForHttp(url: string, timeoutMs = 60_000): Promise<void> {
  */
 export async function startBenchStack(options: StackOptions): Promise<BenchStack> {
   const logDir = mkdtempSync(join(tmpdir(), 'bench-'));
-  const closers: (() => Promise<unknown>)[] = [];
-  const stop = async () => {
-    for (const close of closers.reverse()) await close().catch((error: unknown) => console.error('bench: while stopping:', error));
-  };
-  try {
+  const shutdown = embeddedShutdown((error) => console.error('bench: while stopping:', error));
+  return closingOnFailure(shutdown, async () => {
     const database = await createScratchDatabase(serverUrl, 'bench_');
-    closers.push(() => database.drop());
+    shutdown.add(() => database.drop());
     const databaseUrl = database.url;
     const db = createDatabase({ databaseUrl, dataDir: logDir, poolSize: 10 });
-    closers.push(() => db.destroy());
+    shutdown.add(() => db.destroy());
 
     const devServer: DevServer = await startDevServer({ port: await freePort(), uiPort: null, namespace: 'default', dbFile: null });
-    closers.push(() => devServer.stop());
+    shutdown.add(() => devServer.stop());
 
     const sandboxPort = await freePort();
     const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
@@ -112,23 +111,21 @@ export async function startBenchStack(options: StackOptions): Promise<BenchStack
       });
       if (!response.ok) throw new Error(`sandbox config failed: ${response.status} ${await response.text()}`);
     };
-    closers.push(async () => sandbox?.stop());
+    shutdown.add(async () => sandbox?.stop());
     await restartSandbox(0, 0);
 
     // As `npm run worker` and `npm run api` run them: compiled, under plain node, with their flags.
     execFileSync('npm', ['run', '-s', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
     const worker = spawnAsNpmRuns('worker');
-    closers.push(() => worker.stop());
+    shutdown.add(() => worker.stop());
     const api = spawnAsNpmRuns('api');
-    closers.push(() => api.stop());
+    shutdown.add(() => api.stop());
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     await waitForHttp(`${apiUrl}/healthz`);
     // With a quieter log level the worker prints nothing: the warm-up proves it polls instead.
     if (['info', 'debug', 'trace'].includes(options.logLevel)) await worker.waitForLine(/worker running/, 180_000);
 
+    const stop = () => shutdown.shutdown();
     return { db, databaseUrl, temporalAddress: devServer.address, apiUrl, sandboxUrl, api, worker, childEnv, logDir, restartSandbox, spawn, stop };
-  } catch (error) {
-    await stop();
-    throw error;
-  }
+  });
 }
