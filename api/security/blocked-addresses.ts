@@ -1,4 +1,7 @@
-import { BlockList, isIPv4, isIPv6 } from 'node:net';
+import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
+import { isCloudMetadataAddress } from './cloud-metadata-addresses.js';
+import { embeddedIPv4s } from './embedded-ipv4.js';
 
 /**
  * Why an address may not be a callback target. `private` kinds are what a developer's own machine or
@@ -11,72 +14,110 @@ const developmentKinds: ReadonlySet<BlockedAddressKind> = new Set(['loopback', '
 /** Whether ALLOW_PRIVATE_CALLBACK_URLS may let an address of this kind through. */
 export const allowedInDevelopment = (kind: BlockedAddressKind): boolean => developmentKinds.has(kind);
 
-/** Most specific first: the metadata hosts sit inside link-local ranges. */
-const ranges: [BlockedAddressKind, 'ipv4' | 'ipv6', string, number][] = [
-  ['cloud metadata', 'ipv4', '169.254.169.254', 32],
-  ['cloud metadata', 'ipv6', 'fd00:ec2::254', 128],
-  ['unspecified', 'ipv4', '0.0.0.0', 8],
-  ['unspecified', 'ipv6', '::', 128],
-  ['loopback', 'ipv4', '127.0.0.0', 8],
-  ['loopback', 'ipv6', '::1', 128],
-  ['private', 'ipv4', '10.0.0.0', 8],
-  ['private', 'ipv4', '172.16.0.0', 12],
-  ['private', 'ipv4', '192.168.0.0', 16],
-  ['private', 'ipv6', 'fc00::', 7],
-  ['link-local', 'ipv4', '169.254.0.0', 16],
-  ['link-local', 'ipv6', 'fe80::', 10],
-  ['shared (CGNAT)', 'ipv4', '100.64.0.0', 10],
-  ['multicast', 'ipv4', '224.0.0.0', 4],
-  ['multicast', 'ipv6', 'ff00::', 8],
-  ['reserved', 'ipv4', '240.0.0.0', 4],
-  ['reserved', 'ipv4', '192.0.0.0', 24],
-  ['reserved', 'ipv4', '198.18.0.0', 15],
-  ['reserved', 'ipv6', 'fec0::', 10],
-  ['reserved', 'ipv6', '100::', 64],
-];
+/**
+ * ipaddr.js's IPv4 `range()` names. Only `unicast` passes; a range ipaddr.js adds later and this table
+ * does not name counts as reserved.
+ */
+const ipv4Kinds: Readonly<Record<string, BlockedAddressKind | undefined>> = {
+  unicast: undefined,
+  unspecified: 'unspecified',
+  loopback: 'loopback',
+  private: 'private',
+  linkLocal: 'link-local',
+  carrierGradeNat: 'shared (CGNAT)',
+  multicast: 'multicast',
+  broadcast: 'reserved',
+  // IETF assignments, documentation (TEST-NET-1/2/3), benchmarking 198.18/15, the 6to4 relay anycast and 240/4.
+  reserved: 'reserved',
+  // Anycast sinks for reverse lookups of private space (RFC 7534/7535) and multicast tunnel relays
+  // (RFC 7450): shared infrastructure, never a customer's host.
+  as112: 'reserved',
+  amt: 'reserved',
+};
 
-const blockLists = ranges.map(([kind, family, network, prefix]) => {
-  const list = new BlockList();
-  list.addSubnet(network, prefix, family);
-  return { kind, list };
-});
+/**
+ * ipaddr.js's IPv6 `range()` names, for addresses that carry no IPv4 address (see embeddedIPv4s).
+ * Only `unicast` may pass, and only inside global unicast 2000::/3.
+ */
+const ipv6Kinds: Readonly<Record<string, BlockedAddressKind | undefined>> = {
+  unicast: undefined,
+  unspecified: 'unspecified',
+  loopback: 'loopback',
+  // fc00::/7 is IPv6's RFC 1918.
+  uniqueLocal: 'private',
+  linkLocal: 'link-local',
+  multicast: 'multicast',
+  // fec0::/10 was site-local until RFC 3879; old stacks still route it inside a site.
+  deprecatedSiteLocal: 'reserved',
+  // 100::/64 exists to be dropped (RFC 6666).
+  discard: 'reserved',
+  // The rest of 2001::/23 (IETF protocol assignments), 2001:db8::/32 and 3fff::/20 (documentation):
+  // identifiers, test nets and shared anycast services, never a customer's host.
+  reserved: 'reserved',
+  benchmarking: 'reserved',
+  amt: 'reserved',
+  as112v6: 'reserved',
+  orchid2: 'reserved',
+  deprecatedOrchid: 'reserved',
+  droneRemoteIdProtocolEntityTags: 'reserved',
+  segmentRouting: 'reserved',
+};
 
-/** The IPv4 address an IPv6 address carries: IPv4-mapped (::ffff:a.b.c.d), NAT64 (64:ff9b::/96) or IPv4-compatible (::a.b.c.d). */
-function embeddedIPv4(address: string): string | undefined {
-  const groups = expandIPv6(address);
-  if (!groups) return undefined;
-  const head = groups
-    .slice(0, 6)
-    .map((group) => group.toString(16))
-    .join(':');
-  const carriesIPv4 = head === '0:0:0:0:0:ffff' || head === '64:ff9b:0:0:0:0' || (head === '0:0:0:0:0:0' && groups[6] !== 0);
-  if (!carriesIPv4) return undefined;
-  const [high, low] = [groups[6]!, groups[7]!];
-  return [high >> 8, high & 0xff, low >> 8, low & 0xff].join('.');
+/**
+ * Every address IANA has handed out for the public IPv6 internet is in 2000::/3; anything else that
+ * ipaddr.js calls `unicast` (0000::/8 leftovers, 5f00::/16 SRv6 SIDs, unassigned space) is refused.
+ */
+const globalUnicast = ipaddr.IPv6.parseCIDR('2000::/3');
+
+/**
+ * NAT64 local-use 64:ff9b:1::/48 (RFC 8215) is a prefix a network gives its own translator: it only
+ * means something inside that network, whatever IPv4 address it carries.
+ */
+const localUseNat64 = ipaddr.IPv6.parseCIDR('64:ff9b:1::/48');
+
+/**
+ * The kind that must win when one address stands for several: cloud metadata first, then any kind
+ * development mode never opens, so ALLOW_PRIVATE_CALLBACK_URLS cannot reach them through a wrapper.
+ */
+function strictest(kinds: (BlockedAddressKind | undefined)[]): BlockedAddressKind | undefined {
+  if (kinds.includes('cloud metadata')) return 'cloud metadata';
+  return kinds.find((kind) => kind && !allowedInDevelopment(kind)) ?? kinds.find((kind) => kind !== undefined);
 }
 
-/** The eight 16-bit groups of an IPv6 address (a trailing dotted quad allowed), or undefined. */
-function expandIPv6(address: string): number[] | undefined {
-  let text = address.toLowerCase();
-  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
-  if (dotted) {
-    const bytes = dotted[1]!.split('.').map(Number);
-    text = text.slice(0, -dotted[1]!.length) + `${((bytes[0]! << 8) | bytes[1]!).toString(16)}:${((bytes[2]! << 8) | bytes[3]!).toString(16)}`;
+function ipv4Kind(address: ipaddr.IPv4): BlockedAddressKind | undefined {
+  if (isCloudMetadataAddress(address)) return 'cloud metadata';
+  const range: string = address.range();
+  return range in ipv4Kinds ? ipv4Kinds[range] : 'reserved';
+}
+
+function ipv6Kind(address: ipaddr.IPv6): BlockedAddressKind | undefined {
+  if (isCloudMetadataAddress(address)) return 'cloud metadata';
+  const carried = embeddedIPv4s(address);
+  if (carried && address.match(localUseNat64)) {
+    // Refused whatever it carries; a reading only matters when it is stricter than private. Readings in
+    // 0.0.0.0/8 are the zero padding a shorter prefix leaves, not a target, so they do not escalate.
+    return strictest(['private', ...carried.map(ipv4Kind).filter((kind) => kind !== 'unspecified')]);
   }
-  const [left, right] = text.split('::') as [string, string | undefined];
-  const parse = (part: string) => (part ? part.split(':').map((group) => parseInt(group, 16)) : []);
-  const head = parse(left);
-  const tail = right === undefined ? [] : parse(right);
-  const groups = right === undefined ? head : [...head, ...Array<number>(8 - head.length - tail.length).fill(0), ...tail];
-  return groups.length === 8 && groups.every((group) => Number.isInteger(group) && group >= 0 && group <= 0xffff) ? groups : undefined;
+  if (carried) return strictest(carried.map(ipv4Kind));
+  const range: string = address.range();
+  const kind = range in ipv6Kinds ? ipv6Kinds[range] : 'reserved';
+  return kind ?? (address.match(globalUnicast) ? undefined : 'reserved');
 }
 
-/** The kind of blocked range an IP address falls in, or undefined for a public address. */
+/**
+ * The kind of blocked range an IP address falls in, or undefined for a public address. Text that is
+ * not an IP literal as Node's `net.isIP` reads it (a host name, `127.1`) is undefined too: callers
+ * only pass URL hosts, which the URL parser has normalised, and resolver answers.
+ */
 export function blockedAddressKind(address: string): BlockedAddressKind | undefined {
   const bare = address.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
-  if (isIPv4(bare)) return blockLists.find(({ list }) => list.check(bare, 'ipv4'))?.kind;
-  if (!isIPv6(bare)) return undefined;
-  const ipv4 = embeddedIPv4(bare);
-  if (ipv4) return blockedAddressKind(ipv4);
-  return blockLists.find(({ list }) => list.check(bare, 'ipv6'))?.kind;
+  if (!isIP(bare)) return undefined;
+  let parsed: ipaddr.IPv4 | ipaddr.IPv6;
+  try {
+    parsed = ipaddr.parse(bare);
+  } catch {
+    // Node would connect to it, but we cannot tell where to: refuse rather than guess.
+    return 'reserved';
+  }
+  return parsed.kind() === 'ipv4' ? ipv4Kind(parsed as ipaddr.IPv4) : ipv6Kind(parsed as ipaddr.IPv6);
 }

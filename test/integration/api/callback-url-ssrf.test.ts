@@ -62,6 +62,11 @@ const refusedHosts: [string, string, RegExp][] = [
   ['a name resolving to a private address', 'internal.example.net', /resolves to 10\.0\.0\.5, a private address/],
   ['a name with a loopback answer among public ones', 'mixed.example.net', /resolves to ::1, a loopback address/],
   ['a CGNAT address', '100.64.0.1', /CGNAT/],
+  ['the SIIT form of IPv4 loopback', '[::ffff:0:7f00:1]', /loopback/],
+  ['NAT64 local-use of a private address', '[64:ff9b:1::a00:1]', /private/],
+  ['6to4 of IPv4 loopback', '[2002:7f00:1::]', /loopback/],
+  ['a Teredo address with a loopback client', '[2001:0:4136:e378:8000:63bf:80ff:fffe]', /loopback/],
+  ['the Azure wire server', '168.63.129.16', /cloud metadata/],
   ['a name that does not resolve', 'nowhere.invalid', /does not resolve/],
 ];
 
