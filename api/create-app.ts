@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import swaggerUi from 'swagger-ui-express';
+import type { WebhookVerifier } from '../carrier/webhook-verifier.js';
 import type { Config } from '../config/config.js';
 import type { Database } from '../db/schema.js';
 import { requireApiKey } from './auth.js';
@@ -19,7 +20,7 @@ import { requestLogging } from './middleware/request-logging.js';
 import { numberRoutes } from './numbers/routes.js';
 import { buildOpenApiDocument } from './openapi.js';
 import type { HostResolver } from './security/callback-url-guard.js';
-import { telnyxWebhookRoute, type WebhookVerifier } from './webhooks/telnyx-route.js';
+import { telnyxWebhookRoute } from './webhooks/telnyx-route.js';
 
 export interface AppDeps {
   config: Config;

@@ -22,6 +22,7 @@ export class WebhookVerificationError extends Error {
   }
 }
 
+/** Verifies a Telnyx webhook over its raw body and flat headers; rejects anything unsigned, stale or tampered. */
 export type WebhookVerifier = (rawBody: string, headers: Record<string, string>) => Promise<TelnyxEvent>;
 
 const toleranceSeconds = 300;

@@ -1,6 +1,7 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { errorTable } from '../api/errors/error-table.js';
+import { taggedOrganization } from '../domain/carrier-tags.js';
 import { failureTypes } from '../domain/failures.js';
 import { liveStatuses } from '../domain/phone-number.js';
 import type { RequestRecord } from './api-client.js';
@@ -82,10 +83,14 @@ export async function noOrganizationOverLimit(stack: ChaosStack, limit: number, 
     .groupBy('organization_id')
     .execute();
   for (const row of rows) if (Number(row.n) > limit) violations.push(`organization ${row.organization_id}: ${row.n} live rows`);
+  // Every order's reference is the workflow id of a provisioning, whose row names the organization.
+  const provisionings = await stack.db.selectFrom('phone_numbers').select(['workflow_id', 'organization_id']).execute();
+  const organizationOfWorkflow = new Map(provisionings.map((row) => [row.workflow_id, row.organization_id]));
   const atCarrier = new Map<string, number>();
   for (const number of await stack.control.ownedNumbers()) {
-    // The order's reference: a number's own stays empty until configuring sets it.
-    const organizationId = (number.order_customer_reference ?? number.customer_reference)?.split('/')[1] ?? '(none)';
+    // The order's reference: a number's own stays empty until configuring sets it (with the org: tag).
+    const reference = number.order_customer_reference ?? number.customer_reference;
+    const organizationId = taggedOrganization(number.tags) ?? (reference && organizationOfWorkflow.get(reference)) ?? '(none)';
     atCarrier.set(organizationId, (atCarrier.get(organizationId) ?? 0) + 1);
   }
   for (const [organizationId, count] of atCarrier) if (count > limit) violations.push(`organization ${organizationId}: ${count} numbers at the carrier`);

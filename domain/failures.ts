@@ -8,10 +8,14 @@ export const failureTypes = {
   limitReached: 'phone_number_limit_reached',
   noNumbersAvailable: 'no_numbers_available',
   carrierFailed: 'carrier_provisioning_failed',
-  numberNotFound: 'not_found',
 } as const;
 
 export type FailureType = (typeof failureTypes)[keyof typeof failureTypes];
+
+/** The `phone_number_limit_reached` sentence (api.md's wording), for the workflow failure and the API answer alike. */
+export function limitReachedMessage(limit: number): string {
+  return `Organization already has ${limit} active phone numbers. Release an existing number before provisioning a new one`;
+}
 
 /**
  * A provisioning found its row already settled (active, paused, released or failed): it does nothing,

@@ -71,9 +71,11 @@ export const workflowIds = {
    * 255-character id limit (short keys keep their old id, so running executions still match).
    */
   provision: (organizationId: string, requestKey: string) => {
-    const plain = `provision/${organizationId}/${requestKey}`;
-    return plain.length <= maxWorkflowIdLength ? plain : `provision/${organizationId}/sha256-${sha256Hex(requestKey)}`;
+    const plain = `${workflowIds.provisionsOf(organizationId)}${requestKey}`;
+    return plain.length <= maxWorkflowIdLength ? plain : `${workflowIds.provisionsOf(organizationId)}sha256-${sha256Hex(requestKey)}`;
   },
+  /** What every provisioning id of the organization starts with (to pick its orders out of the carrier's list). */
+  provisionsOf: (organizationId: string) => `provision/${organizationId}/`,
   release: (phoneNumberId: string) => `release/${phoneNumberId}`,
   watchPendingOrders: (phoneNumberId: string) => `watch-pending-orders/${phoneNumberId}`,
 };

@@ -13,10 +13,8 @@ export const errorTable = {
   payload_too_large: { status: 413, detail: 'Request body is larger than 16 KiB' },
   unsupported_media_type: { status: 415, detail: 'Request body must be JSON (Content-Type: application/json)' },
   validation_error: { status: 422, detail: 'Validation failed' },
-  phone_number_limit_reached: {
-    status: 429,
-    detail: 'Organization already holds its limit of phone numbers. Release an existing number before provisioning a new one',
-  },
+  // Always raised with limitReachedMessage(limit), which names the limit; this is only the table's fallback.
+  phone_number_limit_reached: { status: 429, detail: 'Phone number limit reached' },
   rate_limited: { status: 429, detail: 'Too many requests for this API key; retry later' },
   internal_error: { status: 500, detail: 'Internal server error' },
   carrier_provisioning_failed: { status: 502, detail: 'Telnyx provisioning failed' },

@@ -2,7 +2,7 @@ import type { ErrorRequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import { logWorkflow } from '../middleware/request-logging.js';
 import { ApiError, ValidationError } from './api-error.js';
-import { classifyError } from './classify-error.js';
+import { toApiError } from './to-api-error.js';
 
 /** Writes the error envelope `{"detail", "error", "workflow_id"?}` with the table's status. */
 export function sendApiError(res: Response, error: ApiError): void {
@@ -21,7 +21,7 @@ export function sendApiError(res: Response, error: ApiError): void {
 /** The one error middleware: known errors are rendered, the rest logged and answered 500 without internals. */
 export function renderErrors(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
-    const known = classifyError(error);
+    const known = toApiError(error);
     if (known?.type === 'unavailable') req.log?.warn({ err: error }, 'dependency unavailable');
     if (!known) (req.log ?? logger).error({ err: error }, 'unexpected error');
     if (res.headersSent) {

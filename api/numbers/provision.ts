@@ -12,10 +12,10 @@ import type { Database, PhoneNumberRow } from '../../db/schema.js';
 import { searchAttributes } from '../../domain/search-attributes.js';
 import { reservationUpdate, workflowTypes, type ProvisionNumberInput } from '../../domain/workflow-contract.js';
 import { ApiError } from '../errors/api-error.js';
-import { isInvalidArgumentError, isUnavailableError } from '../errors/classify-error.js';
+import { isInvalidArgumentError, isUnavailableError } from '../errors/to-api-error.js';
 import { unavailableRetryAfterSeconds } from '../errors/error-table.js';
-import { stripAt } from '../shared-schemas.js';
 import { withTimeLimit } from '../temporal-time-limit.js';
+import { normalizeProvisionBody } from './normalized-request.js';
 import { refusedStart, resolveRequestIds } from './request-ids.js';
 import type { ProvisionNumberBody } from './schemas.js';
 import { settledOutcome, type SettledOutcome } from './settled-outcome.js';
@@ -44,20 +44,6 @@ export interface ProvisionOutcome {
 
 /** The least time a request waits for the reservation step before calling Temporal unavailable. */
 const minReservationWaitMs = 10_000;
-
-/** The request as the workflow takes it (and as its Idempotency-Key hash covers it). */
-export function normalize(body: ProvisionNumberBody) {
-  return {
-    agentHandle: stripAt(body.agent_handle),
-    type: body.type,
-    state: body.state ? body.state.toUpperCase() : null,
-    callSettings: {
-      incomingCallAction: body.incoming_call_action,
-      clientWebsocketUrl: body.client_websocket_url ?? null,
-      incomingCallWebhookUrl: body.incoming_call_webhook_url ?? null,
-    },
-  };
-}
 
 async function startOrAttach(
   deps: ProvisionDeps,
@@ -151,7 +137,7 @@ async function awaitOutcome(
  */
 export async function provisionPhoneNumber(deps: ProvisionDeps, request: ProvisionRequest): Promise<ProvisionOutcome> {
   const { db, config } = deps;
-  const normalized = normalize(request.body);
+  const normalized = normalizeProvisionBody(request.body);
   const { workflowId, phoneNumberId, claimedBefore } = await resolveRequestIds(db, request.organizationId, request.idempotencyKey, normalized);
   request.onWorkflowId?.(workflowId);
   const loadRow = async () => {

@@ -5,7 +5,7 @@ import { findIdentityByHandle } from '../../db/repositories/identities.js';
 import type { Database } from '../../db/schema.js';
 import { workflowIds } from '../../domain/workflow-contract.js';
 import { ApiError, ValidationError } from '../errors/api-error.js';
-import type { normalize } from './provision.js';
+import type { NormalizedProvisionBody } from './normalized-request.js';
 import { requestHash } from './request-hash.js';
 
 export interface RequestIds {
@@ -23,7 +23,7 @@ export async function resolveRequestIds(
   db: Kysely<Database>,
   organizationId: string,
   idempotencyKey: string | undefined,
-  normalized: ReturnType<typeof normalize>,
+  normalized: NormalizedProvisionBody,
 ): Promise<RequestIds> {
   const hash = requestHash(normalized);
   const reused = () => new ApiError('idempotency_key_reused');

@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../../config/config.js';
 import { findPhoneNumberById, listPhoneNumbers, updateCallSettings } from '../../db/repositories/phone-numbers.js';
 import type { Database } from '../../db/schema.js';
-import { phoneNumberStatuses, type CallSettings, type PhoneNumberStatus } from '../../domain/phone-number.js';
+import type { CallSettings } from '../../domain/phone-number.js';
 import { organizationOf } from '../auth.js';
 import { ApiError, numberForbidden, phoneNumberNotFound, ValidationError } from '../errors/api-error.js';
 import { parseOrThrow } from '../errors/zod-issues.js';
@@ -15,7 +15,7 @@ import { assertSafeCallbackUrls } from './callback-urls.js';
 import { presentPhoneNumber } from './presenter.js';
 import { provisionPhoneNumber } from './provision.js';
 import { releasePhoneNumber } from './release.js';
-import { callSettingsIssues, provisionNumberBodySchema, updateNumberBodySchema } from './schemas.js';
+import { callSettingsIssues, callSettingsOf, listNumbersQuerySchema, provisionNumberBodySchema, updateNumberBodySchema } from './schemas.js';
 
 export interface NumberRoutesDeps {
   db: Kysely<Database>;
@@ -25,7 +25,6 @@ export interface NumberRoutesDeps {
 }
 
 export const canonicalNumbersPath = '/api/v1/phone/numbers';
-const defaultListStatuses: PhoneNumberStatus[] = ['provisioning', 'active', 'paused'];
 
 function idempotencyKeyOf(req: Request): string | undefined {
   const key = req.headers['idempotency-key'];
@@ -40,22 +39,6 @@ function idempotencyKeyOf(req: Request): string | undefined {
 
 const prefersAsync = (req: Request): boolean =>
   (req.get('prefer') ?? '').split(/[,;]/).some((token) => token.trim().toLowerCase() === 'respond-async');
-
-function statusFilterOf(req: Request): PhoneNumberStatus[] {
-  const raw = req.query.status;
-  const values = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw])
-    .flatMap((value) => String(value).split(','))
-    .map((value) => value.trim())
-    .filter(Boolean);
-  if (values.length === 0) return defaultListStatuses;
-  const unknown = values.filter((value) => !(phoneNumberStatuses as readonly string[]).includes(value));
-  if (unknown.length > 0) {
-    throw new ValidationError([
-      { loc: ['query', 'status'], msg: `Unknown status "${unknown[0]}"; use ${phoneNumberStatuses.join(', ')}`, type: 'enum' },
-    ]);
-  }
-  return values as PhoneNumberStatus[];
-}
 
 export function numberRoutes(deps: NumberRoutesDeps): Router {
   const { db } = deps;
@@ -81,11 +64,7 @@ export function numberRoutes(deps: NumberRoutesDeps): Router {
     if (body.state && body.type !== 'local') {
       throw new ValidationError([{ loc: ['body', 'state'], msg: 'state is only allowed with type "local"', type: 'value_error' }]);
     }
-    const settingsIssues = callSettingsIssues({
-      incomingCallAction: body.incoming_call_action,
-      clientWebsocketUrl: body.client_websocket_url ?? null,
-      incomingCallWebhookUrl: body.incoming_call_webhook_url ?? null,
-    });
+    const settingsIssues = callSettingsIssues(callSettingsOf(body));
     if (settingsIssues.length > 0) throw new ValidationError(settingsIssues);
     await assertSafeCallbackUrls(callbackUrlGuard, body);
 
@@ -101,7 +80,8 @@ export function numberRoutes(deps: NumberRoutesDeps): Router {
   });
 
   router.get('/', async (req, res) => {
-    const rows = await listPhoneNumbers(db, organizationOf(res), statusFilterOf(req));
+    const { status } = parseOrThrow(listNumbersQuerySchema, req.query, 'query');
+    const rows = await listPhoneNumbers(db, organizationOf(res), status);
     res.json(rows.map(presentPhoneNumber));
   });
 

@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { incomingCallActions, phoneNumberStatuses, phoneNumberTypes, usStates, type CallSettings } from '../../domain/phone-number.js';
+import {
+  incomingCallActions,
+  liveStatuses,
+  phoneNumberStatuses,
+  phoneNumberTypes,
+  usStates,
+  type CallSettings,
+  type PhoneNumberStatus,
+} from '../../domain/phone-number.js';
 import { provisioningSteps } from '../../domain/workflow-contract.js';
 import type { ValidationIssue } from '../errors/api-error.js';
 import { agentHandleSchema, timestampSchema } from '../shared-schemas.js';
@@ -65,6 +73,15 @@ export const provisionNumberBodySchema = z
 
 export type ProvisionNumberBody = z.output<typeof provisionNumberBodySchema>;
 
+/** A provision request's call settings, absent URLs as null: what the rules check and the workflow stores. */
+export function callSettingsOf(body: ProvisionNumberBody): CallSettings {
+  return {
+    incomingCallAction: body.incoming_call_action,
+    clientWebsocketUrl: body.client_websocket_url ?? null,
+    incomingCallWebhookUrl: body.incoming_call_webhook_url ?? null,
+  };
+}
+
 export const updateNumberBodySchema = z
   .strictObject({
     incoming_call_action: callAction.optional(),
@@ -98,9 +115,32 @@ export const phoneNumberSchema = z
 
 export type PhoneNumberResponse = z.infer<typeof phoneNumberSchema>;
 
+const knownStatus = (value: string): value is PhoneNumberStatus => (phoneNumberStatuses as readonly string[]).includes(value);
+
+/**
+ * GET /numbers' query: the parser the route runs and the schema the OpenAPI document shows. `status`
+ * is comma-separated and may repeat; none given means the live statuses.
+ */
 export const listNumbersQuerySchema = z.object({
   status: z
-    .string()
+    .union([z.string(), z.array(z.string())])
     .optional()
-    .meta({ description: `Comma-separated statuses (${phoneNumberStatuses.join(', ')}); default: all but released and failed` }),
+    .transform((raw, ctx): readonly PhoneNumberStatus[] => {
+      const values = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw])
+        .flatMap((value) => value.split(','))
+        .map((value) => value.trim())
+        .filter(Boolean);
+      const unknown = values.find((value) => !knownStatus(value));
+      if (unknown !== undefined) {
+        ctx.addIssue({
+          code: 'invalid_value',
+          values: [...phoneNumberStatuses],
+          input: unknown,
+          message: `Unknown status "${unknown}"; use ${phoneNumberStatuses.join(', ')}`,
+        });
+        return z.NEVER;
+      }
+      return values.length > 0 ? values.filter(knownStatus) : liveStatuses;
+    })
+    .meta({ description: `Comma-separated statuses (${phoneNumberStatuses.join(', ')}); default: ${liveStatuses.join(', ')}` }),
 });

@@ -1,5 +1,5 @@
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import { failureTypes, provisioningSettledType } from '../../domain/failures.js';
+import { failureTypes, limitReachedMessage, provisioningSettledType } from '../../domain/failures.js';
 import { ApiError } from '../errors/api-error.js';
 import { errorTable, type ErrorCode } from '../errors/error-table.js';
 
@@ -40,11 +40,7 @@ export function workflowFailureToApiError(error: unknown, workflowId: string, or
   }
   const code = type as ErrorCode & keyof typeof errorTable;
   if (code === 'phone_number_limit_reached') {
-    return new ApiError(
-      code,
-      `Organization already has ${orgNumberLimit} active phone numbers. Release an existing number before provisioning a new one`,
-    );
+    return new ApiError(code, limitReachedMessage(orgNumberLimit));
   }
-  if (code === 'not_found') return new ApiError(code, 'Phone number not found');
   return new ApiError(code, undefined, code === 'carrier_provisioning_failed' ? { workflowId } : {});
 }

@@ -1,12 +1,10 @@
 import express, { Router } from 'express';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { z } from 'zod';
+import type { TelnyxEvent, WebhookVerifier } from '../../carrier/webhook-verifier.js';
 import { orderCompletedSignal } from '../../domain/workflow-contract.js';
 import { ApiError } from '../errors/api-error.js';
 import { logWorkflow } from '../middleware/request-logging.js';
-
-/** Verifies a Telnyx webhook over its raw body and flat headers; rejects anything unsigned, stale or tampered. */
-export type WebhookVerifier = (rawBody: string, headers: Record<string, string>) => Promise<unknown>;
 
 const orderCompletedEvent = z.object({
   event_type: z.literal('number_order.complete'),
@@ -33,14 +31,13 @@ export function telnyxWebhookRoute({ temporal, webhookVerifier }: { temporal: Cl
   const router = Router();
   router.post('/', express.raw({ type: () => true, limit: '64kb' }), async (req, res) => {
     const rawBody = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
-    let event: unknown;
+    let event: TelnyxEvent;
     try {
       event = await webhookVerifier(rawBody, flatHeaders(req.headers));
     } catch {
       throw new ApiError('unauthorized', 'Webhook signature verification failed');
     }
-    const data = (event as { data?: unknown } | null)?.data ?? event;
-    const parsed = orderCompletedEvent.safeParse(data);
+    const parsed = orderCompletedEvent.safeParse(event.data);
     if (parsed.success && parsed.data.payload.customer_reference) {
       const { id, status, customer_reference: workflowId } = parsed.data.payload;
       logWorkflow(res, workflowId);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { workflowIds } from '../../../domain/workflow-contract.js';
 import { startApiHarness, type ApiHarness } from '../../support/api-harness.js';
 import { waitFor } from '../../support/workflow-harness.js';
 
@@ -64,7 +65,7 @@ describe('the 202 path', () => {
       }, 'a retry answered 201');
 
       expect(done.body).toMatchObject({ id: first.body.id, status: 'active' });
-      const orders = (await h.control.orders()).filter((order) => order.customer_reference?.startsWith(`provision/${org.organizationId}/`));
+      const orders = (await h.control.orders()).filter((order) => order.customer_reference?.startsWith(workflowIds.provisionsOf(org.organizationId)));
       expect(orders).toHaveLength(1);
     } finally {
       await h.control.configure({ order_completion: { mode: 'instant' } });

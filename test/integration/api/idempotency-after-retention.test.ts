@@ -1,11 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { normalize } from '../../../api/numbers/provision.js';
+import { normalizeProvisionBody } from '../../../api/numbers/normalized-request.js';
 import { requestHash } from '../../../api/numbers/request-hash.js';
 import { provisionNumberBodySchema } from '../../../api/numbers/schemas.js';
 import type { PhoneNumberUpdate } from '../../../db/schema.js';
-import { workflowTypes } from '../../../domain/workflow-contract.js';
+import { workflowIds, workflowTypes } from '../../../domain/workflow-contract.js';
 import { startApiHarness, type ApiHarness } from '../../support/api-harness.js';
 import { waitFor } from '../../support/workflow-harness.js';
 
@@ -21,7 +21,7 @@ afterAll(async () => {
 type Org = Awaited<ReturnType<ApiHarness['newOrganization']>>;
 
 const ordersOf = async (organizationId: string) =>
-  (await h.control.orders()).filter((order) => order.customer_reference?.startsWith(`provision/${organizationId}/`));
+  (await h.control.orders()).filter((order) => order.customer_reference?.startsWith(workflowIds.provisionsOf(organizationId)));
 
 const rowOf = (id: string) => h.db.selectFrom('phone_numbers').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 
@@ -228,7 +228,7 @@ describe('Idempotency-Key length and workflow ids', () => {
       .values({
         organization_id: org.organizationId,
         key,
-        request_hash: requestHash(normalize(provisionNumberBodySchema.parse(body))),
+        request_hash: requestHash(normalizeProvisionBody(provisionNumberBodySchema.parse(body))),
         workflow_id: `provision/${org.organizationId}/${key}`,
         phone_number_id: randomUUID(),
       })

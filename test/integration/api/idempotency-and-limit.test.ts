@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { workflowIds } from '../../../domain/workflow-contract.js';
 import { startApiHarness, type ApiHarness } from '../../support/api-harness.js';
 
 let h: ApiHarness;
@@ -14,7 +15,7 @@ const rowsOf = (organizationId: string) =>
   h.db.selectFrom('phone_numbers').selectAll().where('organization_id', '=', organizationId).execute();
 
 const ordersOf = async (organizationId: string) =>
-  (await h.control.orders()).filter((order) => order.customer_reference?.startsWith(`provision/${organizationId}/`));
+  (await h.control.orders()).filter((order) => order.customer_reference?.startsWith(workflowIds.provisionsOf(organizationId)));
 
 describe('Idempotency-Key', () => {
   test('when the same key and body are sent twice in sequence, then the same 201 object and one number', async () => {
@@ -89,7 +90,7 @@ describe('organization limit', () => {
     for (const refused of answers.filter((answer) => answer.status === 429)) expect(refused.body.error).toBe('phone_number_limit_reached');
     const live = (await rowsOf(org.organizationId)).filter((row) => row.status === 'active');
     expect(live).toHaveLength(h.config.ORG_NUMBER_LIMIT);
-    const owned = (await h.control.ownedNumbers()).filter((number) => number.customer_reference?.startsWith(`provision/${org.organizationId}/`));
+    const owned = (await h.control.ownedNumbers()).filter((number) => number.customer_reference?.startsWith(workflowIds.provisionsOf(org.organizationId)));
     expect(owned.map((number) => number.phone_number).sort()).toEqual(live.map((row) => row.number).sort());
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { classifyError } from '../../../api/errors/classify-error.js';
+import { toApiError } from '../../../api/errors/to-api-error.js';
 
-describe('classifyError', () => {
+describe('toApiError', () => {
   it('when an update-with-start meets a workflow whose last task failed (its worker was killed), then it is 503 unavailable with Retry-After, not a 500', () => {
     // Arrange: the gRPC error the Temporal client throws in that case (chaos run, release workflow after a SIGKILL).
     const error = Object.assign(new Error('Unable to perform workflow execution update due to Workflow Task in failed state.'), {
@@ -10,7 +10,7 @@ describe('classifyError', () => {
     });
 
     // Act
-    const classified = classifyError(error);
+    const classified = toApiError(error);
 
     // Assert
     expect(classified?.type).toBe('unavailable');
@@ -21,6 +21,6 @@ describe('classifyError', () => {
   it('when another FAILED_PRECONDITION arrives, then it stays unexpected', () => {
     const error = Object.assign(new Error('Workflow execution already completed'), { code: 9, metadata: {} });
 
-    expect(classifyError(error)).toBeUndefined();
+    expect(toApiError(error)).toBeUndefined();
   });
 });

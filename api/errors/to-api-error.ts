@@ -49,7 +49,7 @@ const bodyParserErrors: Record<string, () => ApiError> = {
 };
 
 /** Turns anything thrown into an ApiError, or undefined when it is unexpected (a 500). */
-export function classifyError(error: unknown): ApiError | undefined {
+export function toApiError(error: unknown): ApiError | undefined {
   if (error instanceof ApiError) return error;
   // The router could not percent-decode a path segment (`%zz`): no resource has such a name.
   if (error instanceof URIError) return notFound();
