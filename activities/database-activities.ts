@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Kysely } from 'kysely';
 import type { Config } from '../config/config.js';
-import { failureTypes, provisioningSettledType } from '../domain/failures.js';
+import { failureTypes, limitReachedMessage, provisioningSettledType } from '../domain/failures.js';
 import type { PhoneNumberStatus } from '../domain/phone-number.js';
 import type { ProvisionNumberInput, ProvisioningStep } from '../domain/workflow-contract.js';
 import { findIdentityByHandle } from '../db/repositories/identities.js';
@@ -18,7 +18,7 @@ import {
   updateProvisioningStep,
 } from '../db/repositories/phone-numbers.js';
 import type { Database, PhoneNumberRow } from '../db/schema.js';
-import { databaseWrite } from './database-failure.js';
+import { nonRetryableOnConstraint } from './database-failure.js';
 
 export interface DatabaseActivityDeps {
   db: Kysely<Database>;
@@ -53,7 +53,7 @@ export function createDatabaseActivities({ db, config }: DatabaseActivityDeps) {
      * it is still provisioning; a settled row fails `provisioning_settled`, so nothing is bought for it.
      */
     async reserveNumber(input: ProvisionNumberInput & { workflowId: string }): Promise<{ phoneNumberId: string }> {
-      return databaseWrite(() => db.transaction().execute(async (trx) => {
+      return nonRetryableOnConstraint(() => db.transaction().execute(async (trx) => {
         if (!(await lockOrganization(trx, input.organizationId))) {
           throw ApplicationFailure.nonRetryable('Organization not found', failureTypes.identityNotFound);
         }
@@ -77,10 +77,7 @@ export function createDatabaseActivities({ db, config }: DatabaseActivityDeps) {
         }
         const live = await countLiveNumbers(trx, input.organizationId);
         if (live >= config.ORG_NUMBER_LIMIT) {
-          throw ApplicationFailure.nonRetryable(
-            `Organization already has ${live} active phone numbers. Release an existing number before provisioning a new one`,
-            failureTypes.limitReached,
-          );
+          throw ApplicationFailure.nonRetryable(limitReachedMessage(config.ORG_NUMBER_LIMIT), failureTypes.limitReached);
         }
         await insertPhoneNumber(trx, {
           id: input.phoneNumberId,
@@ -111,7 +108,7 @@ export function createDatabaseActivities({ db, config }: DatabaseActivityDeps) {
       // A compensating row gives its number up at once: a failed order puts the number back on sale,
       // and another provisioning must be able to record it as live.
       const step = fields.step === 'compensating' ? { ...fields, number: null } : fields;
-      await databaseWrite(() => updateProvisioningStep(db, phoneNumberId, workflowId, step));
+      await nonRetryableOnConstraint(() => updateProvisioningStep(db, phoneNumberId, workflowId, step));
     },
 
     /**
@@ -127,7 +124,7 @@ export function createDatabaseActivities({ db, config }: DatabaseActivityDeps) {
       state?: string | null;
     }): Promise<void> {
       const { phoneNumberId, workflowId, ...fields } = input;
-      if (!(await databaseWrite(() => activateProvisionedNumber(db, phoneNumberId, workflowId, fields)))) {
+      if (!(await nonRetryableOnConstraint(() => activateProvisionedNumber(db, phoneNumberId, workflowId, fields)))) {
         throw ApplicationFailure.nonRetryable('The number row left provisioning before registration', 'registration_conflict');
       }
     },

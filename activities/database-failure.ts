@@ -7,7 +7,7 @@ function isIntegrityViolation(error: unknown): error is Error & { code: string; 
 }
 
 /** Runs a write; a constraint violation becomes non-retryable (the workflow compensates), anything else is retried. */
-export async function databaseWrite<T>(write: () => Promise<T>): Promise<T> {
+export async function nonRetryableOnConstraint<T>(write: () => Promise<T>): Promise<T> {
   try {
     return await write();
   } catch (error) {

@@ -1,7 +1,7 @@
 /** Activity option presets shared by more than one workflow. */
 
-/** Row writes: short statements, retried through a database outage for as long as it lasts. */
-export const databaseWrite = {
+/** Row reads and writes: short statements, retried through a database outage for as long as it lasts. */
+export const rowStatement = {
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '10 seconds' },
 } as const;

@@ -35,7 +35,7 @@ import { releaseWhatWasBought } from './compensation.js';
 import { failureMessage, failureType, provisioningFailure, reservationFailure } from './failures.js';
 import { awaitOrderCompletion } from './order-completion.js';
 import { watchPendingOrders } from './watch-pending-orders.js';
-import { carrierHeartbeatTimeout, carrierReleaseFirstBudget, databaseWrite } from './activity-presets.js';
+import { carrierHeartbeatTimeout, carrierReleaseFirstBudget, rowStatement } from './activity-presets.js';
 
 /** Inventory search: a few quick attempts, then the request fails. */
 const carrierSearch = {
@@ -56,27 +56,27 @@ const carrierOrder = {
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '15 seconds', maximumAttempts: 30 },
 } as const;
 
-/** The least a read after a purchase keeps retrying, even at the order deadline (the old attempt budget's span). */
-const minReadBudgetMs = 60_000;
+/** The least a call after a purchase keeps retrying, even at the order deadline (the old attempt budget's span). */
+const minAfterPurchaseBudgetMs = 60_000;
 
 /**
  * Order polls and configuration, after a purchase: a number is bought, so a carrier blip must not
- * undo it. Each read retries with no attempt cap for `budgetMs` (what remains of the order deadline,
+ * undo it. Each call retries with no attempt cap for `budgetMs` (what remains of the order deadline,
  * at least a minute); the pause between attempts grows to a twentieth of the order deadline, 1-10 s.
  */
-function carrierRead(orderDeadlineMs: number, budgetMs: number) {
+function carrierAfterPurchase(orderDeadlineMs: number, budgetMs: number) {
   return {
     startToCloseTimeout: '15 seconds',
     heartbeatTimeout: carrierHeartbeatTimeout,
-    scheduleToCloseTimeout: Math.max(budgetMs, minReadBudgetMs),
+    scheduleToCloseTimeout: Math.max(budgetMs, minAfterPurchaseBudgetMs),
     retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: Math.min(10_000, Math.max(1000, Math.round(orderDeadlineMs / 20))) },
   } as const;
 }
 
-const remoteRowWrites = proxyActivities<Activities>(databaseWrite);
-const localRowWrites = proxyLocalActivities<Activities>(databaseWrite);
-const search = proxyActivities<Activities>(carrierSearch);
-const ordering = proxyActivities<Activities>(carrierOrder);
+const remoteRowWrites = proxyActivities<Activities>(rowStatement);
+const localRowWrites = proxyLocalActivities<Activities>(rowStatement);
+const numberSearch = proxyActivities<Activities>(carrierSearch);
+const orderPlacement = proxyActivities<Activities>(carrierOrder);
 const releases = proxyActivities<Activities>(carrierReleaseFirstBudget);
 
 /** Candidates tried when the chosen number was sold to someone else meanwhile. */
@@ -114,7 +114,7 @@ const lookForUnlistedOrderPatch = 'look-for-unlisted-order';
  */
 export async function provisionNumber(input: ProvisionNumberInput): Promise<ProvisionNumberResult> {
   const { workflowId } = workflowInfo();
-  const db = patched(localRowWritesPatch) ? localRowWrites : remoteRowWrites;
+  const rowWrites = patched(localRowWritesPatch) ? localRowWrites : remoteRowWrites;
   const progress: ProvisioningProgress = { step: 'reserving', phoneNumber: null, orderId: null, attempts: 0 };
   const completions = new Map<string, OrderCompletedSignal['status']>();
   let reservation: { failure: ApplicationFailure | null } | undefined;
@@ -132,7 +132,7 @@ export async function provisionNumber(input: ProvisionNumberInput): Promise<Prov
     upsertSearchAttributes([{ key: searchAttributes.provisioningStep, value: step }]);
   };
   const recordStep = (step: ProvisioningStep, fields: { number?: string; carrierOrderId?: string } = {}) =>
-    db.recordProvisioningStep.executeWithOptions({ summary: `Record step ${step}` }, [
+    rowWrites.recordProvisioningStep.executeWithOptions({ summary: `Record step ${step}` }, [
       { phoneNumberId: input.phoneNumberId, workflowId, step, ...fields },
     ]);
 
@@ -140,7 +140,7 @@ export async function provisionNumber(input: ProvisionNumberInput): Promise<Prov
   try {
     // Not cancellable: a cancel must never leave a half-known reservation behind.
     await CancellationScope.nonCancellable(() =>
-      db.reserveNumber.executeWithOptions({ summary: `Reserve a number slot for @${input.agentHandle}` }, [{ ...input, workflowId }]),
+      rowWrites.reserveNumber.executeWithOptions({ summary: `Reserve a number slot for @${input.agentHandle}` }, [{ ...input, workflowId }]),
     );
     reservation = { failure: null };
   } catch (error) {
@@ -154,7 +154,7 @@ export async function provisionNumber(input: ProvisionNumberInput): Promise<Prov
   try {
     enter('searching');
     const spreadCandidates = patched(spreadCandidatesPatch);
-    const found = await search.searchNumbers.executeWithOptions({ summary: `Search ${input.type} numbers${input.state ? ` in ${input.state}` : ''}` }, [
+    const found = await numberSearch.searchNumbers.executeWithOptions({ summary: `Search ${input.type} numbers${input.state ? ` in ${input.state}` : ''}` }, [
       { type: input.type, state: input.state, limit: spreadCandidates ? searchWidth : maxCandidates + 2 },
     ]);
 
@@ -175,7 +175,7 @@ export async function provisionNumber(input: ProvisionNumberInput): Promise<Prov
       pollIntervalMs: input.orderPollIntervalMs ?? 1000,
       completions,
       getOrder: (orderId, remainingMs) =>
-        proxyActivities<Activities>(carrierRead(input.orderDeadlineMs, remainingMs)).getOrder.executeWithOptions(
+        proxyActivities<Activities>(carrierAfterPurchase(input.orderDeadlineMs, remainingMs)).getOrder.executeWithOptions(
           { summary: `Check carrier order ${orderId}` },
           [orderId],
         ),
@@ -183,14 +183,14 @@ export async function provisionNumber(input: ProvisionNumberInput): Promise<Prov
 
     enter('configuring');
     await recordStep('configuring');
-    const configuring = proxyActivities<Activities>(carrierRead(input.orderDeadlineMs, input.orderDeadlineMs));
-    const { carrierNumberId } = await configuring.configureNumber.executeWithOptions({ summary: `Attach ${placed.phoneNumber} to the voice connection` }, [
+    const numberConfiguration = proxyActivities<Activities>(carrierAfterPurchase(input.orderDeadlineMs, input.orderDeadlineMs));
+    const { carrierNumberId } = await numberConfiguration.configureNumber.executeWithOptions({ summary: `Attach ${placed.phoneNumber} to the voice connection` }, [
       // The workflow id on the number itself ties it to this provisioning for reconciliation.
       { phoneNumber: placed.phoneNumber, organizationId: input.organizationId, customerReference: workflowId },
     ]);
 
     enter('registering');
-    await db.registerNumber.executeWithOptions({ summary: `Register ${placed.phoneNumber} as active` }, [
+    await rowWrites.registerNumber.executeWithOptions({ summary: `Register ${placed.phoneNumber} as active` }, [
       {
         phoneNumberId: input.phoneNumberId,
         workflowId,
@@ -256,7 +256,7 @@ export async function provisionNumber(input: ProvisionNumberInput): Promise<Prov
         // The row reaches its terminal state whatever compensation did; runs from before the patch
         // (no marker in their history) failed here instead, and replay keeps them so.
         if (compensated || patched(settleRowWhateverCompensationDoesPatch)) {
-          await db.failProvisioning.executeWithOptions({ summary: 'Mark the provisioning failed' }, [
+          await rowWrites.failProvisioning.executeWithOptions({ summary: 'Mark the provisioning failed' }, [
             { phoneNumberId: input.phoneNumberId, workflowId, reason: `${reason}${note}` },
           ]);
           enter('failed');
@@ -290,7 +290,7 @@ async function orderFirstAvailable(candidates: AvailableNumber[], workflowId: st
     progress.attempts += 1;
     progress.phoneNumber = candidate.phoneNumber;
     try {
-      return await ordering.placeOrder.executeWithOptions({ summary: `Order ${candidate.phoneNumber}` }, [
+      return await orderPlacement.placeOrder.executeWithOptions({ summary: `Order ${candidate.phoneNumber}` }, [
         { phoneNumber: candidate.phoneNumber, customerReference: workflowId },
       ]);
     } catch (error) {

@@ -12,12 +12,13 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/create-activities.js';
 import { releaseMarkedUpdate, type ReleaseNumberInput } from '../domain/workflow-contract.js';
-import { carrierRelease, carrierReleaseFirstBudget, databaseWrite } from './activity-presets.js';
+import { carrierRelease, carrierReleaseFirstBudget, rowStatement } from './activity-presets.js';
 import { releaseRetriesUntilConfirmedPatch, reportReleaseConfirmed, reportReleaseRefused, retryUntilConfirmed } from './carrier-release.js';
 
-const db = proxyActivities<Activities>(databaseWrite);
-const carrier = proxyActivities<Activities>(carrierReleaseFirstBudget);
-const persistentCarrier = proxyActivities<Activities>(carrierRelease);
+const rowWrites = proxyActivities<Activities>(rowStatement);
+const rowReads = proxyActivities<Activities>(rowStatement);
+const releases = proxyActivities<Activities>(carrierReleaseFirstBudget);
+const persistentReleases = proxyActivities<Activities>(carrierRelease);
 
 /** Patch id: the wait for a cancelled provisioning continues as new after `maxPollsPerRun` looks. */
 const releaseWaitContinuesAsNewPatch = 'release-wait-continues-as-new';
@@ -46,13 +47,13 @@ export async function releaseNumber(input: ReleaseNumberInput): Promise<void> {
     return { phoneNumberId };
   });
 
-  let target = await db.markReleased.executeWithOptions({ summary: 'Mark the number released' }, [{ phoneNumberId }]);
+  let target = await rowWrites.markReleased.executeWithOptions({ summary: 'Mark the number released' }, [{ phoneNumberId }]);
   if (target.status === 'provisioning' && target.workflowId) {
     if (!input.provisioningCancelled) await cancelProvisioning(target.workflowId);
     if (!(await waitWhileProvisioning(phoneNumberId, maxPollsPerRun))) {
       await continueAsNew<typeof releaseNumber>({ ...input, provisioningCancelled: true });
     }
-    target = await db.markReleased.executeWithOptions({ summary: 'Mark the cancelled provisioning released' }, [{ phoneNumberId, fromFailed: true }]);
+    target = await rowWrites.markReleased.executeWithOptions({ summary: 'Mark the cancelled provisioning released' }, [{ phoneNumberId, fromFailed: true }]);
   }
   marked = true;
 
@@ -61,13 +62,13 @@ export async function releaseNumber(input: ReleaseNumberInput): Promise<void> {
     const args = [{ carrierNumberId: target.carrierNumberId }] as const;
     const summary = `Release ${target.number ?? target.carrierNumberId} at the carrier`;
     try {
-      await carrier.releaseNumberAtCarrier.executeWithOptions({ summary }, [...args]);
+      await releases.releaseNumberAtCarrier.executeWithOptions({ summary }, [...args]);
     } catch (error) {
       if (isCancellation(error) || !patched(releaseRetriesUntilConfirmedPatch)) throw error;
       const context = { phoneNumberId, number: target.number, carrierNumberId: target.carrierNumberId };
       reportReleaseRefused(error, context);
       const confirmed = await retryUntilConfirmed(
-        () => persistentCarrier.releaseNumberAtCarrier.executeWithOptions({ summary: `${summary} (retrying until confirmed)` }, [...args]),
+        () => persistentReleases.releaseNumberAtCarrier.executeWithOptions({ summary: `${summary} (retrying until confirmed)` }, [...args]),
         context,
         maxPollsPerRun,
       );
@@ -77,7 +78,7 @@ export async function releaseNumber(input: ReleaseNumberInput): Promise<void> {
       }
       reportReleaseConfirmed(context);
     }
-    await db.recordCarrierReleased.executeWithOptions({ summary: 'Record the carrier release' }, [phoneNumberId]);
+    await rowWrites.recordCarrierReleased.executeWithOptions({ summary: 'Record the carrier release' }, [phoneNumberId]);
   }
   await condition(allHandlersFinished);
 }
@@ -95,7 +96,7 @@ async function cancelProvisioning(workflowId: string): Promise<void> {
 async function waitWhileProvisioning(phoneNumberId: string, maxPolls: number): Promise<boolean> {
   let delay = 200;
   for (let polls = 1; ; polls += 1) {
-    const target = await db.readReleaseTarget.executeWithOptions({ summary: 'Check whether provisioning has ended' }, [phoneNumberId]);
+    const target = await rowReads.readReleaseTarget.executeWithOptions({ summary: 'Check whether provisioning has ended' }, [phoneNumberId]);
     if (target.status !== 'provisioning') return true;
     // An accepted `releaseMarked` must reach its caller: continuing as new now would drop it.
     if (polls >= maxPolls && allHandlersFinished() && patched(releaseWaitContinuesAsNewPatch)) return false;
