@@ -1,13 +1,13 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import pino from 'pino';
-import { startApiServer } from '../api/start-api-server.js';
+import { assemble } from '../assembly/assemble.js';
+import { closingOnFailure } from '../assembly/closing-on-failure.js';
+import { embeddedShutdown } from '../assembly/embedded-shutdown.js';
 import { startSandbox } from '../sandbox/server.js';
-import { createWebhookVerifier } from '../carrier/webhook-verifier.js';
-import { loadConfig } from '../config/config.js';
 import { createDatabase } from '../db/connect.js';
 import type { Database } from '../db/schema.js';
 import { startDevServer, type DevServer } from '../temporal/dev-server.js';
@@ -38,27 +38,27 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * The local stack on loopback: Temporal dev server on a SQLite file, a fresh PostgreSQL database,
- * the sandbox and the API in this process, and the worker as a child process that can be SIGKILLed.
+ * the sandbox and the API (built by the service's assembly) in this process, and the worker as a child
+ * process (`worker/main.ts`, the root itself) that can be SIGKILLed. Everything stops through one
+ * shutdown, in reverse.
  */
 export async function startChaosStack(profile: Profile, serverUrl: string): Promise<ChaosStack> {
   const dir = mkdtempSync(join(tmpdir(), 'chaos-'));
-  const closers: (() => Promise<unknown>)[] = [];
-  const stop = async () => {
-    for (const close of closers.reverse()) await close().catch(() => undefined);
-  };
-  try {
+  const shutdown = embeddedShutdown();
+  return closingOnFailure(shutdown, async () => {
     const temporalPort = await freePort();
     const devServerOptions = { port: temporalPort, uiPort: null, namespace: 'default', dbFile: join(dir, 'temporal.sqlite') };
     let devServer: DevServer = await startDevServer(devServerOptions);
-    closers.push(() => devServer.stop());
+    shutdown.add(() => devServer.stop());
 
     const database = await createChaosDatabase(serverUrl);
-    closers.push(() => database.drop());
+    shutdown.add(() => database.drop());
+    // The chaos run's own pool, apart from the API's: setup and the invariants must not queue behind the load.
     const db = createDatabase({ databaseUrl: database.url, dataDir: dir, poolSize: 4 });
-    closers.push(() => db.destroy());
+    shutdown.add(() => db.destroy());
 
     const sandbox = await startSandbox({ port: 0 });
-    closers.push(() => sandbox.stop());
+    shutdown.add(() => sandbox.stop());
     const control = createSandboxControl(sandbox.url);
     await control.configure({ inventory: { toll_free: 50_000, local: { default: 0, NY: 5_000 } } });
 
@@ -79,17 +79,16 @@ export async function startChaosStack(profile: Profile, serverUrl: string): Prom
     const workerEnv = { ...stackEnv, LOG_LEVEL: 'warn', WORKER_METRICS_ADDRESS: '', RECONCILE_ENABLED: 'false' };
     const worker = createWorkerProcess(workerEnv, join(dir, 'worker.log'));
     worker.start();
-    closers.push(() => worker.stop());
+    shutdown.add(() => worker.stop());
 
-    const connection = await Connection.connect({ address: devServer.address });
-    closers.push(() => connection.close());
-    const temporal = new Client({ connection, namespace: 'default' });
-    const config = loadConfig({ ...stackEnv, LOG_LEVEL: 'warn' });
-    const logger = pino({ level: 'warn' }, pino.destination({ dest: join(dir, 'api.log'), sync: false }));
-    const apiDb = createDatabase({ databaseUrl: database.url, dataDir: dir, poolSize: 10 });
-    closers.push(() => apiDb.destroy());
-    const api = await startApiServer({ config, db: apiDb, temporal, webhookVerifier: createWebhookVerifier(sandbox.publicKey), logger }, 0);
-    closers.push(() => api.close());
+    const assembly = assemble({
+      env: { ...stackEnv, LOG_LEVEL: 'warn', PORT: '0' },
+      logger: pino({ level: 'warn' }, pino.destination({ dest: join(dir, 'api.log'), sync: false })),
+      shutdown,
+      sandbox,
+    });
+    const temporal = assembly.temporalClient();
+    const api = await assembly.apiServer();
     await control.configure({ webhook_url: `${api.url}/webhooks/telnyx` });
 
     return {
@@ -107,10 +106,7 @@ export async function startChaosStack(profile: Profile, serverUrl: string): Prom
         await sleep(downMs);
         devServer = await startDevServer(devServerOptions);
       },
-      stop,
+      stop: () => shutdown.shutdown(),
     };
-  } catch (error) {
-    await stop();
-    throw error;
-  }
+  });
 }
