@@ -1,5 +1,5 @@
 import { Context } from '@temporalio/activity';
-import type { CallOptions } from '../carrier/carrier.js';
+import type { CarrierCallOptions } from '../carrier/carrier.js';
 
 /** Room left so a carrier timeout is reported as the activity's own failure before start-to-close expires. */
 const reportMarginMs = 500;
@@ -47,7 +47,7 @@ function attemptDeadline(context: Context): number | null {
  * start-to-close, its cancellation signal, and no SDK retries, so Temporal's retry policy is the only
  * retry layer and every attempt shows in the workflow's history.
  */
-export function activityCallOptions(): CallOptions {
+export function activityCallOptions(): CarrierCallOptions {
   const context = runningActivity();
   if (!context) return { maxRetries: 0 };
   const deadline = attemptDeadline(context);

@@ -1,5 +1,5 @@
 import { ApplicationFailure, log } from '@temporalio/activity';
-import type { CallOptions } from '../carrier/carrier.js';
+import type { CarrierCallOptions } from '../carrier/carrier.js';
 import { CarrierError } from '../carrier/errors.js';
 import { activityCallOptions, cancellationOf, runningActivity, whileHeartbeating } from './activity-call-limits.js';
 
@@ -53,7 +53,7 @@ export function activityFailureOf(error: unknown): unknown {
   return cancellationOf() ?? toActivityFailure(error);
 }
 
-async function run<T>(call: (options: CallOptions) => Promise<T>, classify: (error: unknown) => unknown): Promise<T> {
+async function run<T>(call: (options: CarrierCallOptions) => Promise<T>, classify: (error: unknown) => unknown): Promise<T> {
   try {
     return await whileHeartbeating(() => call(activityCallOptions()));
   } catch (error) {
@@ -62,11 +62,11 @@ async function run<T>(call: (options: CallOptions) => Promise<T>, classify: (err
 }
 
 /** Runs a carrier call inside the activity's limits and rethrows its error classified. */
-export function carrierCall<T>(call: (options: CallOptions) => Promise<T>): Promise<T> {
+export function carrierCall<T>(call: (options: CarrierCallOptions) => Promise<T>): Promise<T> {
   return run(call, toActivityFailure);
 }
 
 /** Runs a release-side carrier call: every error it throws is retryable, logged and counted. */
-export function releaseCall<T>(operation: string, call: (options: CallOptions) => Promise<T>): Promise<T> {
+export function releaseCall<T>(operation: string, call: (options: CarrierCallOptions) => Promise<T>): Promise<T> {
   return run(call, (error) => toReleaseFailure(error, operation));
 }

@@ -49,7 +49,7 @@ export interface NumberSettings {
  * Limits one call sets for itself, so a caller with a deadline of its own (an activity) keeps the
  * carrier inside it. Absent fields fall back to the adapter's defaults.
  */
-export interface CallOptions {
+export interface CarrierCallOptions {
   /** Aborts the call's HTTP requests, e.g. when the caller is cancelled. */
   signal?: AbortSignal;
   /** The whole call's budget: every request of it (each page) gets what remains. */
@@ -63,23 +63,23 @@ export interface CallOptions {
  * and nothing else, so callers act on `error.type` and `error.retryable` alone.
  */
 export interface Carrier {
-  searchAvailable(query: SearchQuery, options?: CallOptions): Promise<AvailableNumber[]>;
+  searchAvailable(query: SearchQuery, options?: CarrierCallOptions): Promise<AvailableNumber[]>;
   /** Never retried inside: after an ambiguous failure, call `findOrdersByCustomerReference`. */
-  createOrder(phoneNumber: string, customerReference: string, options?: CallOptions): Promise<CarrierOrder>;
-  getOrder(orderId: string, options?: CallOptions): Promise<CarrierOrder>;
+  createOrder(phoneNumber: string, customerReference: string, options?: CarrierCallOptions): Promise<CarrierOrder>;
+  getOrder(orderId: string, options?: CarrierCallOptions): Promise<CarrierOrder>;
   /** Eventually consistent at Telnyx: a new order may be missing for a while. */
-  findOrdersByCustomerReference(customerReference: string, options?: CallOptions): Promise<CarrierOrder[]>;
+  findOrdersByCustomerReference(customerReference: string, options?: CarrierCallOptions): Promise<CarrierOrder[]>;
   /**
    * Resolves `'cancelled'`, or `'refused'` when the carrier will not cancel it (it is no longer
    * pending, or unknown): re-read the order to learn where it stands.
    */
-  cancelSubOrder(subOrderId: string, options?: CallOptions): Promise<'cancelled' | 'refused'>;
+  cancelSubOrder(subOrderId: string, options?: CarrierCallOptions): Promise<'cancelled' | 'refused'>;
   /** The owned number resource for an E.164 number, or null when the account has none. */
-  findNumber(phoneNumber: string, options?: CallOptions): Promise<OwnedNumber | null>;
+  findNumber(phoneNumber: string, options?: CarrierCallOptions): Promise<OwnedNumber | null>;
   /** Attaches the number to a connection and writes its tags (and reference, when given). */
-  attachToConnection(numberId: string, settings: NumberSettings, options?: CallOptions): Promise<OwnedNumber>;
+  attachToConnection(numberId: string, settings: NumberSettings, options?: CarrierCallOptions): Promise<OwnedNumber>;
   /** Resolves `'released'`, or `'already_released'` when the carrier no longer has it (404). */
-  releaseNumber(numberId: string, options?: CallOptions): Promise<'released' | 'already_released'>;
+  releaseNumber(numberId: string, options?: CarrierCallOptions): Promise<'released' | 'already_released'>;
   /** Every number this account owns, across all pages. */
-  listOwnedNumbers(options?: CallOptions): Promise<OwnedNumber[]>;
+  listOwnedNumbers(options?: CarrierCallOptions): Promise<OwnedNumber[]>;
 }

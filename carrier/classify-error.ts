@@ -70,7 +70,7 @@ export function isRefusedCancel(error: unknown): boolean {
  * Turns anything the SDK throws into one `CarrierError`, once, at the boundary.
  * `ordering` marks `numberOrders.create`, where a rejected number means it was taken.
  */
-export function classifyError(error: unknown, operation: string, ordering = false): CarrierError {
+export function classifyCarrierError(error: unknown, operation: string, ordering = false): CarrierError {
   if (error instanceof CarrierError) return error;
   const at = `Telnyx ${operation}`;
   if (error instanceof APIConnectionError) {

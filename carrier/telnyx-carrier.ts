@@ -1,7 +1,7 @@
 import Telnyx, { NotFoundError } from 'telnyx';
 import type {
   AvailableNumber,
-  CallOptions,
+  CarrierCallOptions,
   Carrier,
   CarrierOrder,
   NumberSettings,
@@ -9,7 +9,7 @@ import type {
   OwnedNumber,
   SearchQuery,
 } from './carrier.js';
-import { classifyError, isRefusedCancel } from './classify-error.js';
+import { classifyCarrierError, isRefusedCancel } from './classify-error.js';
 import { carrierErrorTypes } from '../domain/carrier-failures.js';
 import { CarrierError } from './errors.js';
 
@@ -83,7 +83,7 @@ function toOwnedNumber(raw: RawNumber | undefined): OwnedNumber {
  * The SDK's per-request options for a call: its signal, its retries, and a timeout that is what remains
  * of the call's budget, so the pages of one call together stay inside it.
  */
-function requestLimits(options: CallOptions | undefined) {
+function requestLimits(options: CarrierCallOptions | undefined) {
   const deadline = options?.timeoutMs === undefined ? undefined : Date.now() + options.timeoutMs;
   return () => ({
     ...(options?.signal ? { signal: options.signal } : {}),
@@ -108,7 +108,7 @@ export function createTelnyxCarrier(options: TelnyxCarrierOptions): Carrier {
     try {
       return await run();
     } catch (error) {
-      throw classifyError(error, operation, ordering);
+      throw classifyCarrierError(error, operation, ordering);
     }
   }
 
@@ -124,7 +124,7 @@ export function createTelnyxCarrier(options: TelnyxCarrierOptions): Carrier {
   }
 
   return {
-    searchAvailable: (query: SearchQuery, callOptions?: CallOptions) =>
+    searchAvailable: (query: SearchQuery, callOptions?: CarrierCallOptions) =>
       call('search', async () => {
         const answer = await client.availablePhoneNumbers.list(
           {
@@ -153,7 +153,7 @@ export function createTelnyxCarrier(options: TelnyxCarrierOptions): Carrier {
         return found;
       }),
 
-    createOrder: (phoneNumber: string, customerReference: string, callOptions?: CallOptions) =>
+    createOrder: (phoneNumber: string, customerReference: string, callOptions?: CarrierCallOptions) =>
       call(
         'order create',
         async () => {
@@ -167,10 +167,10 @@ export function createTelnyxCarrier(options: TelnyxCarrierOptions): Carrier {
         true,
       ),
 
-    getOrder: (orderId: string, callOptions?: CallOptions) =>
+    getOrder: (orderId: string, callOptions?: CarrierCallOptions) =>
       call('order get', async () => toOrder((await client.numberOrders.retrieve(orderId, requestLimits(callOptions)())).data)),
 
-    findOrdersByCustomerReference: (customerReference: string, callOptions?: CallOptions) =>
+    findOrdersByCustomerReference: (customerReference: string, callOptions?: CarrierCallOptions) =>
       call('order list', async () => {
         const limits = requestLimits(callOptions);
         const orders: CarrierOrder[] = [];
@@ -182,7 +182,7 @@ export function createTelnyxCarrier(options: TelnyxCarrierOptions): Carrier {
         }
       }),
 
-    cancelSubOrder: (subOrderId: string, callOptions?: CallOptions) =>
+    cancelSubOrder: (subOrderId: string, callOptions?: CarrierCallOptions) =>
       call('sub-order cancel', async () => {
         try {
           await client.subNumberOrders.cancel(subOrderId, requestLimits(callOptions)());
@@ -193,7 +193,7 @@ export function createTelnyxCarrier(options: TelnyxCarrierOptions): Carrier {
         }
       }),
 
-    findNumber: (phoneNumber: string, callOptions?: CallOptions) =>
+    findNumber: (phoneNumber: string, callOptions?: CarrierCallOptions) =>
       call('number lookup', async () => {
         // Telnyx's filter takes digits only ("non-numerical characters will result in no values being
         // returned", at least three of them) and matches loosely: send the digits, keep the exact E.164.
@@ -204,7 +204,7 @@ export function createTelnyxCarrier(options: TelnyxCarrierOptions): Carrier {
         return exact ? toOwnedNumber(exact) : null;
       }),
 
-    attachToConnection: (numberId: string, settings: NumberSettings, callOptions?: CallOptions) =>
+    attachToConnection: (numberId: string, settings: NumberSettings, callOptions?: CarrierCallOptions) =>
       call('number update', async () => {
         const patch = {
           connection_id: settings.connectionId,
@@ -214,7 +214,7 @@ export function createTelnyxCarrier(options: TelnyxCarrierOptions): Carrier {
         return toOwnedNumber((await client.phoneNumbers.update(numberId, patch, requestLimits(callOptions)())).data);
       }),
 
-    releaseNumber: (numberId: string, callOptions?: CallOptions) =>
+    releaseNumber: (numberId: string, callOptions?: CarrierCallOptions) =>
       call('number release', async () => {
         try {
           await client.phoneNumbers.delete(numberId, requestLimits(callOptions)());
@@ -225,7 +225,7 @@ export function createTelnyxCarrier(options: TelnyxCarrierOptions): Carrier {
         }
       }),
 
-    listOwnedNumbers: (callOptions?: CallOptions) =>
+    listOwnedNumbers: (callOptions?: CarrierCallOptions) =>
       call('number list', async () => (await listNumbers({}, requestLimits(callOptions))).map(toOwnedNumber)),
   };
 }

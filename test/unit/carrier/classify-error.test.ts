@@ -8,7 +8,7 @@ import {
   UnprocessableEntityError,
 } from 'telnyx';
 import { describe, expect, it } from 'vitest';
-import { classifyError, isRefusedCancel, retryAfterMs } from '../../../carrier/classify-error.js';
+import { classifyCarrierError, isRefusedCancel, retryAfterMs } from '../../../carrier/classify-error.js';
 import { CarrierError } from '../../../carrier/errors.js';
 import { carrierErrorTypes } from '../../../domain/carrier-failures.js';
 
@@ -39,34 +39,34 @@ describe('isRefusedCancel', () => {
   });
 });
 
-describe('classifyError', () => {
+describe('classifyCarrierError', () => {
   it('when a 422 on order create points at the ordered number, then it is carrier_number_taken', () => {
     const error = new UnprocessableEntityError(422, envelope('10015', '/phone_numbers/0/phone_number'), undefined, new Headers());
 
-    expect(classifyError(error, 'order create', true).type).toBe(carrierErrorTypes.numberTaken);
-    expect(classifyError(error, 'number update').type).toBe(carrierErrorTypes.invalidRequest);
+    expect(classifyCarrierError(error, 'order create', true).type).toBe(carrierErrorTypes.numberTaken);
+    expect(classifyCarrierError(error, 'number update').type).toBe(carrierErrorTypes.invalidRequest);
   });
 
   it('when a 422 on order create is an E.164 format error, then it stays an invalid request', () => {
     const error = new UnprocessableEntityError(422, envelope('10016', '/phone_numbers/0/phone_number'), undefined, new Headers());
 
-    expect(classifyError(error, 'order create', true).type).toBe(carrierErrorTypes.invalidRequest);
+    expect(classifyCarrierError(error, 'order create', true).type).toBe(carrierErrorTypes.invalidRequest);
   });
 
   it('when order create answers 409, then the number counts as taken', () => {
     const error = new ConflictError(409, envelope('10015'), undefined, new Headers());
 
-    expect(classifyError(error, 'order create', true).type).toBe(carrierErrorTypes.numberTaken);
+    expect(classifyCarrierError(error, 'order create', true).type).toBe(carrierErrorTypes.numberTaken);
   });
 
   it('when the request timed out, then the error is retryable', () => {
-    const classified = classifyError(new APIConnectionTimeoutError(), 'order create', true);
+    const classified = classifyCarrierError(new APIConnectionTimeoutError(), 'order create', true);
 
     expect(classified).toMatchObject({ type: carrierErrorTypes.unavailable, retryable: true });
   });
 
   it('when a 429 comes without headers, then it is rate limited with no delay hint', () => {
-    const classified = classifyError(new RateLimitError(429, envelope('10011'), undefined, new Headers()), 'search');
+    const classified = classifyCarrierError(new RateLimitError(429, envelope('10011'), undefined, new Headers()), 'search');
 
     expect(classified).toMatchObject({ type: carrierErrorTypes.rateLimited, retryable: true, details: { retryAfterMs: undefined } });
   });
@@ -74,11 +74,11 @@ describe('classifyError', () => {
   it('when the error is already a CarrierError, then it passes through unchanged', () => {
     const original = new CarrierError(carrierErrorTypes.noInventory, 'none');
 
-    expect(classifyError(original, 'search')).toBe(original);
+    expect(classifyCarrierError(original, 'search')).toBe(original);
   });
 
   it('when something outside the SDK API layer is thrown, then it is retryable carrier_unavailable (the call may have reached Telnyx)', () => {
-    expect(classifyError(new SyntaxError('Unexpected token < in JSON'), 'number release')).toMatchObject({
+    expect(classifyCarrierError(new SyntaxError('Unexpected token < in JSON'), 'number release')).toMatchObject({
       type: carrierErrorTypes.unavailable,
       retryable: true,
     });
