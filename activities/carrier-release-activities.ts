@@ -2,9 +2,9 @@ import { ApplicationFailure, log } from '@temporalio/activity';
 import type { Carrier, CarrierOrder } from '../carrier/carrier.js';
 import { CarrierError } from '../carrier/errors.js';
 import { carrierErrorTypes } from '../domain/carrier-failures.js';
+import type { MaybePlacedOrder } from '../domain/maybe-placed-order.js';
 import { previousProgress, recordProgress } from './activity-call-limits.js';
 import { noteReleaseError, numberNotReadyType, releaseCall } from './carrier-failure.js';
-import type { MaybePlacedOrder } from './place-order.js';
 
 /** Compensation's input: the reference orders were placed under, and the ids of orders the workflow saw placed. */
 export interface ReleaseOrderedNumbersInput {

@@ -2,6 +2,7 @@ import { ApplicationFailure, log } from '@temporalio/activity';
 import type { Carrier, CarrierOrder } from '../carrier/carrier.js';
 import { CarrierError } from '../carrier/errors.js';
 import { carrierErrorTypes } from '../domain/carrier-failures.js';
+import { maybePlacedOrderDetails, type MaybePlacedOrder } from '../domain/maybe-placed-order.js';
 import { activityCallOptions, previousProgress, recordProgress, whileHeartbeating } from './activity-call-limits.js';
 import { activityFailureOf, carrierCall } from './carrier-failure.js';
 
@@ -18,26 +19,9 @@ export const orderUnconfirmedType = 'carrier_order_unconfirmed';
  */
 export const orderUnreconciledType = 'carrier_order_unreconciled';
 
-/**
- * An order that may have been placed for `phoneNumber` under the provisioning's reference: the carrier's
- * list should show it by `listedByMs` (epoch ms). Carried in the details of `placeOrder`'s failures, so
- * compensation keeps looking for it until then.
- */
-export interface MaybePlacedOrder {
-  phoneNumber: string;
-  listedByMs: number;
-}
-
 /** What `placeOrder`'s heartbeats carry to the next attempt: a create sent whose outcome is unknown. */
 interface OrderProgress {
   unconfirmed?: { phoneNumber: string; sentAtMs: number };
-}
-
-/** The failure details that name an order that may have been placed (see `MaybePlacedOrder`). */
-export function maybePlacedOrderOf(details: readonly unknown[] | undefined): MaybePlacedOrder | undefined {
-  const [first] = details ?? [];
-  const candidate = (first as { maybePlacedOrder?: MaybePlacedOrder } | undefined)?.maybePlacedOrder;
-  return typeof candidate?.phoneNumber === 'string' && typeof candidate.listedByMs === 'number' ? candidate : undefined;
 }
 
 /** A create the carrier may have performed although its answer was lost: an outage, a timeout, a cut connection, an abort. */
@@ -51,7 +35,7 @@ function withMaybePlaced(error: unknown, maybePlaced: MaybePlacedOrder | undefin
     message: error.message,
     type: error.type ?? undefined,
     nonRetryable: error.nonRetryable ?? false,
-    details: [{ maybePlacedOrder: maybePlaced }],
+    details: maybePlacedOrderDetails(maybePlaced),
     ...(error.nextRetryDelay === undefined ? {} : { nextRetryDelay: error.nextRetryDelay }),
     ...(error.cause === undefined ? {} : { cause: error.cause }),
   });

@@ -15,10 +15,10 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/create-activities.js';
-import type { MaybePlacedOrder } from '../activities/place-order.js';
 import type { AvailableNumber, CarrierOrder } from '../carrier/carrier.js';
 import { carrierErrorTypes } from '../domain/carrier-failures.js';
 import { failureTypes } from '../domain/failures.js';
+import { maybePlacedOrderOf, type MaybePlacedOrder } from '../domain/maybe-placed-order.js';
 import { searchAttributes } from '../domain/search-attributes.js';
 import {
   orderCompletedSignal,
@@ -271,8 +271,7 @@ export async function provisionNumber(input: ProvisionNumberInput): Promise<Prov
 /** The order a failed `placeOrder` says may have been placed but is not listed yet (in its failure details). */
 function maybePlacedOrderIn(error: unknown): MaybePlacedOrder | undefined {
   const cause = error instanceof ActivityFailure ? error.cause : undefined;
-  const [details] = cause instanceof ApplicationFailure ? (cause.details ?? []) : [];
-  return (details as { maybePlacedOrder?: MaybePlacedOrder } | undefined)?.maybePlacedOrder;
+  return cause instanceof ApplicationFailure ? maybePlacedOrderOf(cause.details) : undefined;
 }
 
 function shuffled<T>(items: readonly T[]): T[] {
