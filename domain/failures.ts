@@ -10,8 +10,6 @@ export const failureTypes = {
   carrierFailed: 'carrier_provisioning_failed',
 } as const;
 
-export type FailureType = (typeof failureTypes)[keyof typeof failureTypes];
-
 /** The `phone_number_limit_reached` sentence (api.md's wording), for the workflow failure and the API answer alike. */
 export function limitReachedMessage(limit: number): string {
   return `Organization already has ${limit} active phone numbers. Release an existing number before provisioning a new one`;

@@ -90,8 +90,6 @@ export const updateNumberBodySchema = z
   })
   .meta({ id: 'UpdatePhoneNumberRequest', description: 'Only fields present change; null clears a URL' });
 
-export type UpdateNumberBody = z.output<typeof updateNumberBodySchema>;
-
 export const phoneNumberSchema = z
   .object({
     id: z.uuid(),
