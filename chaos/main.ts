@@ -1,4 +1,5 @@
 import { rmSync, writeFileSync } from 'node:fs';
+import { UsageError } from '../ops/cli-args.js';
 import type { RequestRecord } from './api-client.js';
 import { saveEvidence } from './evidence.js';
 import { planFaults, runFaultSchedule } from './fault-schedule.js';
@@ -15,7 +16,7 @@ import {
 } from './invariants.js';
 import { startLimitSampler } from './limit-sampler.js';
 import { createOrganizations, runLoad } from './load.js';
-import { parseOptions, usage, UsageError, type ChaosOptions } from './options.js';
+import { parseChaosOptions, usage, type ChaosOptions } from './options.js';
 import { waitForQuiescence } from './quiescence.js';
 import { createRandom } from './random.js';
 import { formatReport, formatTimeline, type ChaosReport } from './report.js';
@@ -87,7 +88,7 @@ async function run(options: ChaosOptions): Promise<ChaosReport> {
 async function main(): Promise<number> {
   let options: ChaosOptions;
   try {
-    options = parseOptions(process.argv.slice(2));
+    options = parseChaosOptions(process.argv.slice(2));
   } catch (error) {
     console.error(error instanceof UsageError && error.message ? `${error.message}\n\n${usage}` : usage);
     return error instanceof UsageError && !error.message ? 0 : 2;

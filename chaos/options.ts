@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { UsageError } from '../ops/cli-args.js';
 import { profiles, type Profile } from './profiles.js';
 
 export interface ChaosOptions {
@@ -16,9 +17,8 @@ A bounded soak on a local loopback stack with faults injected on a seeded schedu
 invariant is violated, 2 on bad arguments. Needs PostgreSQL (CHAOS_DATABASE_URL, default
 postgres://postgres@127.0.0.1:5432/postgres) and the Temporal CLI (npm run install:temporal-cli).`;
 
-export class UsageError extends Error {}
-
-export function parseOptions(argv: string[]): ChaosOptions {
+/** The chaos run's options; bad ones are a UsageError, and `--help` one with no message. */
+export function parseChaosOptions(argv: string[]): ChaosOptions {
   const { values } = parseArgs({
     args: argv,
     options: {
