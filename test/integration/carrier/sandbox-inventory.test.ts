@@ -1,22 +1,14 @@
 import Telnyx, { UnprocessableEntityError } from 'telnyx';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestSandbox, type TestSandbox } from '../../support/start-test-sandbox.js';
+import { describe, expect, it } from 'vitest';
+import { useSandboxThroughSdk } from '../../support/sandbox-through-sdk.js';
 
 // Inventory search filters as documented in node_modules/telnyx/resources/available-phone-numbers.d.ts
 // (AvailablePhoneNumberListParams.Filter), through the official SDK.
 
-let sandbox: TestSandbox;
-let client: Telnyx;
-
-beforeAll(async () => {
-  sandbox = await startTestSandbox();
-  client = new Telnyx({ apiKey: 'test-key', baseURL: sandbox.sandbox.baseURL, maxRetries: 0 });
-});
-afterAll(() => sandbox.sandbox.stop());
-beforeEach(() => sandbox.control.reset());
+const sdk = useSandboxThroughSdk();
 
 const tollFree = (filter: Telnyx.AvailablePhoneNumberListParams['filter'] = {}) =>
-  client.availablePhoneNumbers.list({ filter: { country_code: 'US', phone_number_type: 'toll_free', limit: 100, ...filter } });
+  sdk.client.availablePhoneNumbers.list({ filter: { country_code: 'US', phone_number_type: 'toll_free', limit: 100, ...filter } });
 
 describe('toll-free inventory search', () => {
   it('when no best_effort or quickship filter is sent, then best-effort and non-quickship numbers are among the results', async () => {

@@ -1,30 +1,22 @@
-import Telnyx, { NotFoundError, UnprocessableEntityError } from 'telnyx';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestSandbox, type TestSandbox } from '../../support/start-test-sandbox.js';
+import { NotFoundError, UnprocessableEntityError } from 'telnyx';
+import { describe, expect, it } from 'vitest';
+import { useSandboxThroughSdk } from '../../support/sandbox-through-sdk.js';
 
 // Phone-number resources as Telnyx documents them (node_modules/telnyx/resources/phone-numbers/phone-numbers.d.ts),
 // exercised through the official SDK over HTTP.
 
-let sandbox: TestSandbox;
-let client: Telnyx;
-
-beforeAll(async () => {
-  sandbox = await startTestSandbox();
-  client = new Telnyx({ apiKey: 'test-key', baseURL: sandbox.sandbox.baseURL, maxRetries: 0 });
-});
-afterAll(() => sandbox.sandbox.stop());
-beforeEach(() => sandbox.control.reset());
+const sdk = useSandboxThroughSdk();
 
 async function buy(customerReference: string | undefined = undefined): Promise<{ phoneNumber: string; orderId: string; status: string }> {
-  const search = await client.availablePhoneNumbers.list({ filter: { phone_number_type: 'toll_free', limit: 1 } });
+  const search = await sdk.client.availablePhoneNumbers.list({ filter: { phone_number_type: 'toll_free', limit: 1 } });
   const phoneNumber = search.data![0]!.phone_number!;
-  const order = await client.numberOrders.create({ phone_numbers: [{ phone_number: phoneNumber }], customer_reference: customerReference });
+  const order = await sdk.client.numberOrders.create({ phone_numbers: [{ phone_number: phoneNumber }], customer_reference: customerReference });
   return { phoneNumber, orderId: order.data!.id!, status: order.data!.status! };
 }
 
 async function listByFilter(phoneNumber: string) {
   const numbers = [];
-  for await (const number of client.phoneNumbers.list({ filter: { phone_number: phoneNumber } })) numbers.push(number);
+  for await (const number of sdk.client.phoneNumbers.list({ filter: { phone_number: phoneNumber } })) numbers.push(number);
   return numbers;
 }
 
@@ -64,7 +56,7 @@ describe('filter[phone_number] on GET /v2/phone_numbers', () => {
 
 describe('numbers of an order', () => {
   it('when an order is pending, then its numbers are already listed as purchase-pending', async () => {
-    await sandbox.control.configure({ order_completion: { mode: 'never' } });
+    await sdk.sandbox.control.configure({ order_completion: { mode: 'never' } });
     const { phoneNumber, status } = await buy();
 
     const [listed] = await listByFilter(phoneNumber.slice(1));
@@ -74,20 +66,20 @@ describe('numbers of an order', () => {
   });
 
   it('when a pending order succeeds, then its numbers read active', async () => {
-    await sandbox.control.configure({ order_completion: { mode: 'never' } });
+    await sdk.sandbox.control.configure({ order_completion: { mode: 'never' } });
     const { phoneNumber, orderId } = await buy();
 
-    await sandbox.control.completeOrder(orderId, 'success');
+    await sdk.sandbox.control.completeOrder(orderId, 'success');
     const [listed] = await listByFilter(phoneNumber.slice(1));
 
     expect(listed).toMatchObject({ phone_number: phoneNumber, status: 'active' });
   });
 
   it('when a pending order fails, then its numbers are no longer listed', async () => {
-    await sandbox.control.configure({ order_completion: { mode: 'never' } });
+    await sdk.sandbox.control.configure({ order_completion: { mode: 'never' } });
     const { phoneNumber, orderId } = await buy();
 
-    await sandbox.control.completeOrder(orderId, 'failure');
+    await sdk.sandbox.control.completeOrder(orderId, 'failure');
 
     expect(await listByFilter(phoneNumber.slice(1))).toEqual([]);
   });
@@ -101,9 +93,9 @@ describe('numbers of an order', () => {
   });
 
   it("when an order carries a connection_id, then its numbers carry it (documented as the numbers' connection)", async () => {
-    const search = await client.availablePhoneNumbers.list({ filter: { phone_number_type: 'toll_free', limit: 1 } });
+    const search = await sdk.client.availablePhoneNumbers.list({ filter: { phone_number_type: 'toll_free', limit: 1 } });
     const phoneNumber = search.data![0]!.phone_number!;
-    await client.numberOrders.create({ phone_numbers: [{ phone_number: phoneNumber }], connection_id: 'conn-from-order' });
+    await sdk.client.numberOrders.create({ phone_numbers: [{ phone_number: phoneNumber }], connection_id: 'conn-from-order' });
 
     const [listed] = await listByFilter(phoneNumber.slice(1));
 
@@ -114,8 +106,8 @@ describe('numbers of an order', () => {
     const { phoneNumber } = await buy('provision/org/key');
     const [listed] = await listByFilter(phoneNumber.slice(1));
 
-    await client.phoneNumbers.update(listed!.id, { connection_id: 'conn-1', tags: ['a', 'b'], customer_reference: 'provision/org/key' });
-    const fetched = await client.phoneNumbers.retrieve(listed!.id);
+    await sdk.client.phoneNumbers.update(listed!.id, { connection_id: 'conn-1', tags: ['a', 'b'], customer_reference: 'provision/org/key' });
+    const fetched = await sdk.client.phoneNumbers.retrieve(listed!.id);
 
     expect(fetched.data).toMatchObject({ connection_id: 'conn-1', tags: ['a', 'b'], customer_reference: 'provision/org/key' });
   });
@@ -123,11 +115,11 @@ describe('numbers of an order', () => {
 
 describe('DELETE /v2/phone_numbers/{id}', () => {
   it('when the number is purchase-pending, then deleting it answers 422 and it stays', async () => {
-    await sandbox.control.configure({ order_completion: { mode: 'never' } });
+    await sdk.sandbox.control.configure({ order_completion: { mode: 'never' } });
     const { phoneNumber } = await buy();
     const [listed] = await listByFilter(phoneNumber.slice(1));
 
-    const deleting = client.phoneNumbers.delete(listed!.id);
+    const deleting = sdk.client.phoneNumbers.delete(listed!.id);
 
     await expect(deleting).rejects.toBeInstanceOf(UnprocessableEntityError);
     await expect(deleting).rejects.toMatchObject({ status: 422, error: { errors: [expect.objectContaining({ code: '10015' })] } });
@@ -135,26 +127,26 @@ describe('DELETE /v2/phone_numbers/{id}', () => {
   });
 
   it('when the number still reads purchase-pending after its order succeeded, then deleting it answers 422', async () => {
-    await sandbox.control.configure({ purchase_pending_ms: 60_000 });
+    await sdk.sandbox.control.configure({ purchase_pending_ms: 60_000 });
     const { phoneNumber, status } = await buy();
     const [listed] = await listByFilter(phoneNumber.slice(1));
 
     expect([status, listed!.status]).toEqual(['success', 'purchase-pending']);
-    await expect(client.phoneNumbers.delete(listed!.id)).rejects.toBeInstanceOf(UnprocessableEntityError);
+    await expect(sdk.client.phoneNumbers.delete(listed!.id)).rejects.toBeInstanceOf(UnprocessableEntityError);
   });
 
   it('when the number is active, then deleting it answers its deleted representation, and 404 the second time', async () => {
     const { phoneNumber } = await buy();
     const [listed] = await listByFilter(phoneNumber.slice(1));
 
-    const deleted = await client.phoneNumbers.delete(listed!.id);
+    const deleted = await sdk.client.phoneNumbers.delete(listed!.id);
 
     expect(deleted.data).toMatchObject({ id: listed!.id, status: 'deleted' });
-    await expect(client.phoneNumbers.delete(listed!.id)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(sdk.client.phoneNumbers.delete(listed!.id)).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it('when the id is unknown, then deleting answers 404 with code 10005', async () => {
-    const deleting = client.phoneNumbers.delete('1293384261075731499');
+    const deleting = sdk.client.phoneNumbers.delete('1293384261075731499');
 
     await expect(deleting).rejects.toBeInstanceOf(NotFoundError);
     await expect(deleting).rejects.toMatchObject({ error: { errors: [expect.objectContaining({ code: '10005' })] } });
