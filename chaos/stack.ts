@@ -39,7 +39,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * The local stack on loopback: Temporal dev server on a SQLite file, a fresh PostgreSQL database,
  * the sandbox and the API (built by the service's assembly) in this process, and the worker as a child
- * process (`worker/main.ts`, the root itself) that can be SIGKILLed. Everything stops through one
+ * process (`main/worker.ts`, the root itself) that can be SIGKILLed. Everything stops through one
  * shutdown, in reverse.
  */
 export async function startChaosStack(profile: Profile, serverUrl: string): Promise<ChaosStack> {

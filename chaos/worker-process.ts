@@ -28,7 +28,7 @@ export interface WorkerProcess {
 const scrubbed = ['TELNYX_API_KEY', 'TELNYX_CLIENT_ID', 'TELNYX_CLIENT_SECRET', 'TELNYX_PUBLIC_KEY', 'TEMPORAL_NAMESPACE', 'DATA_DIR'];
 
 /**
- * `node --import tsx worker/main.ts` as a child with the stack's env, its output appended to `logFile`.
+ * `node --import tsx main/worker.ts` as a child with the stack's env, its output appended to `logFile`.
  * An exit the chaos did not ask for is recorded and the worker restarted, as a supervisor would.
  */
 export function createWorkerProcess(env: Record<string, string>, logFile: string): WorkerProcess {
@@ -45,7 +45,7 @@ export function createWorkerProcess(env: Record<string, string>, logFile: string
     },
     start() {
       const log = openSync(logFile, 'a');
-      const started = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], { cwd: repoRoot, env: workerEnv, stdio: ['ignore', log, log] });
+      const started = spawn(process.execPath, ['--import', 'tsx', 'main/worker.ts'], { cwd: repoRoot, env: workerEnv, stdio: ['ignore', log, log] });
       self.starts += 1;
       child = started;
       started.once('exit', (code, signal) => {

@@ -14,13 +14,10 @@ export const layerRows: readonly (readonly string[])[] = [
   ['temporal'],
   ['api', 'worker'],
   ['assembly'],
-  ['local', 'admin', 'ops'],
+  ['main', 'local', 'admin', 'ops'],
   ['chaos', 'bench'],
   ['test'],
 ];
-
-/** The row of the entry points: every `main.ts` and `*-cli.ts`, and `local/`, `admin/`, `ops/`. */
-export const entryRow = 8;
 
 /** The lowest row that may import the sandbox (the assembly, entry points, tools and tests). */
 export const lowestSandboxUser = 7;
@@ -53,16 +50,13 @@ export function resolveSpecifier(from: string, specifier: string): string | unde
   return posix.normalize(posix.join(posix.dirname(from), specifier)).replace(/\.(?:js|mjs|cjs)$/, '.ts');
 }
 
-/** Places a project-relative file by its top folder; a `main.ts` or `*-cli.ts` below the entry row is lifted to it. */
+/** Places a project-relative file by its top folder. */
 export function placeFile(file: string): Placement {
   const [top = '', ...rest] = file.split('/');
   if (rest.length === 0) return { unit: '(project root)', row: layerRows.length - 1, sandbox: false };
   if (top === 'sandbox') return { unit: 'sandbox', row: undefined, sandbox: true };
   const folderRow = layerRows.findIndex((folders) => folders.includes(top));
   if (folderRow === -1) return { unit: top, row: undefined, sandbox: false };
-  const name = posix.basename(file);
-  const isEntry = name === 'main.ts' || name.endsWith('-cli.ts');
-  if (isEntry && folderRow < entryRow) return { unit: `${top} entry points`, row: entryRow, sandbox: false };
   return { unit: top, row: folderRow, sandbox: false };
 }
 

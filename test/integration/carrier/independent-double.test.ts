@@ -112,7 +112,7 @@ beforeAll(async () => {
   const port = await freePort();
   apiUrl = `http://127.0.0.1:${port}`;
   const env = serviceEnv(port);
-  await Promise.all([startProcess('dist/worker/main.js', env, '"worker running"'), startProcess('dist/api/main.js', env, '"API listening"')]);
+  await Promise.all([startProcess('dist/main/worker.js', env, '"worker running"'), startProcess('dist/main/api.js', env, '"API listening"')]);
   const admin = await runTsCli('admin/cli.ts', ['org', 'create', '--name', `independent-double-${deploymentId}`], { DATABASE_URL: inject('databaseUrl') });
   expect(admin.exitCode, admin.stderr).toBe(0);
   ({ organization_id: organizationId, api_key: apiKey } = JSON.parse(admin.stdout.trim().split('\n').pop()!) as { organization_id: string; api_key: string });

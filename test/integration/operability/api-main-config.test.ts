@@ -21,9 +21,9 @@ async function recordingCarrier(): Promise<string> {
   return `http://127.0.0.1:${address.port}/v2`;
 }
 
-/** `npm run api` (the compiled `dist/api/main.js`; global setup builds it) with `env` over the test's own. */
+/** `npm run api` (the compiled `dist/main/api.js`; global setup builds it) with `env` over the test's own. */
 function runApiMain(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['dist/api/main.js'], {
+  const child = spawn(process.execPath, ['dist/main/api.js'], {
     cwd: new URL('../../..', import.meta.url).pathname,
     env: { ...process.env, TELNYX_CONNECTION_ID: '', DEPLOYMENT_ID: '', TELNYX_PUBLIC_KEY: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -17,11 +17,11 @@ afterAll(async () => {
 });
 
 /**
- * `npm run worker` (the compiled `dist/worker/main.js`; global setup builds it) on its own task queue;
+ * `npm run worker` (the compiled `dist/main/worker.js`; global setup builds it) on its own task queue;
  * resolves once it logs that it runs, with every stdout line parsed.
  */
 async function startWorkerMain(metricsAddress: string) {
-  const child = spawn(process.execPath, ['dist/worker/main.js'], {
+  const child = spawn(process.execPath, ['dist/main/worker.js'], {
     cwd: new URL('../../..', import.meta.url).pathname,
     env: {
       ...process.env,

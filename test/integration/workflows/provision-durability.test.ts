@@ -34,9 +34,9 @@ afterAll(async () => {
 
 const rowOf = (id: string) => harness.db.selectFrom('phone_numbers').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 
-/** `npm run worker` (the compiled `dist/worker/main.js`) as a separate process on its own task queue, resolved once it polls. */
+/** `npm run worker` (the compiled `dist/main/worker.js`) as a separate process on its own task queue, resolved once it polls. */
 async function spawnWorker(taskQueue: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['dist/worker/main.js'], {
+  const child = spawn(process.execPath, ['dist/main/worker.js'], {
     cwd: new URL('../../..', import.meta.url).pathname,
     env: {
       ...process.env,

@@ -59,10 +59,10 @@ describe('import layers (README, Architecture)', () => {
     ]);
   });
 
-  it('when an entry point imports its own folder or lower rows, then nothing is reported, but run-time code importing an entry point is', () => {
-    expect(reported('worker/main.ts', "import { createWorker } from './create-worker.js';\nimport { assemble } from '../assembly/assemble.js';")).toEqual([]);
-    expect(reported('worker/create-worker.ts', "import './main.js';")).toEqual(['worker/create-worker.ts -> worker/main.ts: upward: worker (row 6) -> worker entry points (row 8)']);
-    expect(reported('api/main.ts', "import '../worker/main.js';")).toEqual(['api/main.ts -> worker/main.ts: same row 8: api entry points -> worker entry points']);
+  it('when an entry point imports the assembly, then nothing is reported, but the run-time code it starts importing an entry point is', () => {
+    expect(reported('main/worker.ts', "import { assemble } from '../assembly/assemble.js';")).toEqual([]);
+    expect(reported('worker/create-worker.ts', "import '../main/worker.js';")).toEqual(['worker/create-worker.ts -> main/worker.ts: upward: worker (row 6) -> main (row 8)']);
+    expect(reported('main/api.ts', "import '../local/start.js';")).toEqual(['main/api.ts -> local/start.ts: same row 8: main -> local']);
   });
 
   it('when domain/ imports a package other than @temporalio/common or /workflow, then it is reported', () => {
