@@ -1,4 +1,5 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { UsageError } from '../ops/cli-args.js';
 import type { RequestRecord } from './api-client.js';
 import { saveEvidence } from './evidence.js';
@@ -95,7 +96,8 @@ async function main(): Promise<number> {
   }
   const report = await run(options);
   console.log(formatReport(report));
-  if (options.jsonFile) writeFileSync(options.jsonFile, JSON.stringify({ ...report, records: undefined, requests: report.records.length }, null, 2));
+  mkdirSync(dirname(options.jsonFile), { recursive: true });
+  writeFileSync(options.jsonFile, JSON.stringify({ ...report, records: undefined, requests: report.records.length }, null, 2));
   const passed = report.invariants.every((each) => each.pass);
   if (passed && !options.keep) rmSync(report.dir, { recursive: true, force: true });
   return passed ? 0 : 1;

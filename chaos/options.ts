@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../ops/cli-args.js';
 import { profiles, type Profile } from './profiles.js';
@@ -6,16 +7,19 @@ export interface ChaosOptions {
   profile: Profile;
   seed: number;
   /** Write the report as JSON here too. */
-  jsonFile: string | null;
+  jsonFile: string;
   /** Keep the temp folder (logs, Temporal SQLite) even when every invariant passed. */
   keep: boolean;
 }
 
-export const usage = `usage: npm run chaos -- [--profile ci|long] [--seed N] [--duration SECONDS] [--json FILE] [--keep]
+export const usage = `usage: npm run chaos -- [--profile ci|long] [--seed N] [--duration SECONDS] [--json FILE (default chaos/results/latest.json)] [--keep]
 
 A bounded soak on a local loopback stack with faults injected on a seeded schedule; exits 1 when an
 invariant is violated, 2 on bad arguments. Needs PostgreSQL (CHAOS_DATABASE_URL, default
 postgres://postgres@127.0.0.1:5432/postgres) and the Temporal CLI (npm run install:temporal-cli).`;
+
+/** Where each run writes its report as JSON unless `--json FILE` says otherwise; the docs cite it. */
+export const defaultReportFile = fileURLToPath(new URL('./results/latest.json', import.meta.url));
 
 /** The chaos run's options; bad ones are a UsageError, and `--help` one with no message. */
 export function parseChaosOptions(argv: string[]): ChaosOptions {
@@ -38,5 +42,5 @@ export function parseChaosOptions(argv: string[]): ChaosOptions {
   if (!Number.isInteger(seed) || seed < 0) throw new UsageError('--seed must be a non-negative integer');
   const durationS = values.duration === undefined ? base.durationMs / 1000 : Number(values.duration);
   if (!Number.isFinite(durationS) || durationS < 20) throw new UsageError('--duration must be a number of seconds >= 20');
-  return { profile: { ...base, durationMs: Math.round(durationS * 1000) }, seed, jsonFile: values.json ?? null, keep: values.keep };
+  return { profile: { ...base, durationMs: Math.round(durationS * 1000) }, seed, jsonFile: values.json ?? defaultReportFile, keep: values.keep };
 }
