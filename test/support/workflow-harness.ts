@@ -194,7 +194,7 @@ export async function startWorkflowHarness(options: { orgNumberLimit?: number; d
    * their live numbers in the database, nothing was bought twice, and no organization is over its limit.
    */
   async function assertInvariant(): Promise<void> {
-    const belongs = (reference: string | null) => organizations.some((org) => reference?.startsWith(`provision/${org}/`));
+    const belongs = (reference: string | null) => organizations.some((org) => reference?.startsWith(workflowIds.provisionsOf(org)));
     // By the ordering reference: a number bought but never configured has no reference of its own, and
     // it is exactly the orphan this check must see.
     const owned = (await sandbox.control.ownedNumbers()).filter((number) => belongs(number.order_customer_reference));
