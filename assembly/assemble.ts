@@ -41,7 +41,10 @@ export interface Assembly {
   workerConnection(): Promise<NativeConnection>;
   /** The provisioning/release worker, created and running; shutdown drains it. */
   worker(): Promise<RunningWorker>;
-  /** Creates or updates the reconciliation schedule; a failure is logged, not thrown. */
+  /**
+   * Creates or updates the reconciliation schedule; a failure is logged, not thrown. For `npm start`
+   * only: in a deployment `npm run temporal:setup` keeps the schedule, never the workers.
+   */
   reconcileSchedule(): Promise<void>;
   /** The HTTP API listening on PORT and HOST. */
   apiServer(): Promise<ApiServer>;

@@ -93,7 +93,7 @@ const schema = z.object({
   ORG_NUMBER_LIMIT: integer(3, 1),
   /** Requests one API key may make per minute before 429 `rate_limited`. */
   API_RATE_LIMIT_PER_MINUTE: integer(600, 1),
-  /** Whether the worker keeps the reconciliation schedule running (false pauses it). */
+  /** Whether `temporal:setup` (and `npm start`) keeps the reconciliation schedule running (false pauses it); workers never touch it. */
   RECONCILE_ENABLED: flag(true),
   /** How often the reconciliation sweep runs. */
   RECONCILE_INTERVAL_MS: integer(15 * 60 * 1000, 1000),

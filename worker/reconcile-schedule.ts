@@ -14,7 +14,9 @@ export type ReconcileScheduleConfig = Pick<
 export type ReconcileScheduleOutcome = 'created' | 'updated' | 'unchanged' | 'paused' | 'disabled';
 
 /** Marks a pause made because of RECONCILE_ENABLED=false, so only such a pause is lifted again. */
-const disabledNote = 'paused by the worker: RECONCILE_ENABLED=false';
+const disabledNote = 'paused by temporal:setup: RECONCILE_ENABLED=false';
+/** The note of such a pause from when every worker kept the schedule; lifted the same way. */
+const earlierDisabledNote = 'paused by the worker: RECONCILE_ENABLED=false';
 
 /** The sweep's whole input comes from here, so the schedule shows what each run does and whom it may touch. */
 function desiredInput(config: ReconcileScheduleConfig): ReconcileInventoryInput {
@@ -62,7 +64,9 @@ function matches(current: ScheduleDescription, config: ReconcileScheduleConfig):
 
 /**
  * Creates the reconciliation schedule, or brings an existing one in line with the config (interval,
- * the sweep's input, task queue); safe for several workers starting at once. RECONCILE_ENABLED=false pauses it.
+ * the sweep's input, task queue); RECONCILE_ENABLED=false pauses it. Called by `npm run temporal:setup`
+ * and `npm start`, never by a worker: workers started with differing config would overwrite each other.
+ * Safe to run concurrently and to rerun.
  */
 export async function ensureReconcileSchedule(
   client: Client,
@@ -92,18 +96,18 @@ export async function ensureReconcileSchedule(
   }
 
   const current = await handle.describe();
-  const pausedByUs = current.state.paused && current.state.note === disabledNote;
+  const pausedByUs = current.state.paused && (current.state.note === disabledNote || current.state.note === earlierDisabledNote);
   if (matches(current, config) && !pausedByUs) return 'unchanged';
   await handle.update((previous) => ({
     ...desiredSchedule(config),
-    state: pausedByUs ? { paused: false, note: 'resumed by the worker: RECONCILE_ENABLED=true' } : previous.state,
+    state: pausedByUs ? { paused: false, note: 'resumed by temporal:setup: RECONCILE_ENABLED=true' } : previous.state,
   }));
   return 'updated';
 }
 
 /**
- * `ensureReconcileSchedule` for a process's startup: logs the outcome; a failure is logged, not thrown,
- * because provisioning must not stop for want of its safety net (the next start tries again).
+ * `ensureReconcileSchedule` for `npm start`: logs the outcome; a failure is logged, not thrown, because
+ * the local stack must not stop for want of its safety net (the next start tries again).
  */
 export async function setUpReconcileSchedule(
   client: Client,

@@ -311,6 +311,7 @@ describe('reconcileInventory: rows whose workflow closed before settling them', 
   });
 });
 
+// What `npm run temporal:setup` and `npm start` run; workers never do (test/integration/temporal-setup.test.ts).
 describe('ensureReconcileSchedule', () => {
   it('when called twice with the same config, then the schedule is created once with the configured interval and SKIP overlap', async () => {
     const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
@@ -365,6 +366,28 @@ describe('ensureReconcileSchedule', () => {
       const enabled = await ensureReconcileSchedule(harness.client, loadConfig({ ...env, RECONCILE_INTERVAL_MS: '7200000', RECONCILE_DRY_RUN: 'true' }), { scheduleId });
       expect(enabled).toBe('updated');
       expect((await handle.describe()).state.paused).toBe(false);
+    } finally {
+      await handle.delete().catch(() => undefined);
+    }
+  });
+
+  it('when the schedule was paused by a worker of the earlier release for RECONCILE_ENABLED=false, then setup with it enabled resumes it; an operator\'s pause stays', async () => {
+    const scheduleId = `reconcile-inventory-test-${randomUUID()}`;
+    const env = { TEMPORAL_TASK_QUEUE: `reconcile-schedule-${randomUUID()}`, RECONCILE_INTERVAL_MS: '3600000' };
+    const handle = harness.client.schedule.getHandle(scheduleId);
+    try {
+      await ensureReconcileSchedule(harness.client, loadConfig(env), { scheduleId });
+      // The note workers wrote when each of them kept the schedule.
+      await handle.pause('paused by the worker: RECONCILE_ENABLED=false');
+
+      const resumed = await ensureReconcileSchedule(harness.client, loadConfig(env), { scheduleId });
+      expect(resumed).toBe('updated');
+      expect((await handle.describe()).state.paused).toBe(false);
+
+      await handle.pause('an operator: carrier maintenance');
+      const kept = await ensureReconcileSchedule(harness.client, loadConfig(env), { scheduleId });
+      expect(kept).toBe('unchanged');
+      expect((await handle.describe()).state).toMatchObject({ paused: true, note: 'an operator: carrier maintenance' });
     } finally {
       await handle.delete().catch(() => undefined);
     }
