@@ -115,6 +115,10 @@ const schema = z.object({
     .transform((value) => (value === '' ? undefined : value)),
   /** Connections each process's PostgreSQL pool may open (the API and the worker have one each). */
   DATABASE_POOL_SIZE: integer(10, 1),
+  /** How long a pool connection attempt may take before the query waiting for it fails (PostgreSQL at DATABASE_URL only). */
+  DATABASE_CONNECT_TIMEOUT_MS: integer(5_000, 1),
+  /** PostgreSQL cancels a statement that runs longer (`statement_timeout`; 0: no limit; DATABASE_URL only). */
+  DATABASE_STATEMENT_TIMEOUT_MS: integer(30_000, 0),
   /**
    * How long the API remembers which organization an API key belongs to (0: ask the database on every
    * request). A key revoked with `npm run admin` stops working within this time in every API process.

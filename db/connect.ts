@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import type { Config } from '../config/config.js';
 import type { Database } from './schema.js';
 
 export interface DatabaseOptions {
@@ -10,6 +11,13 @@ export interface DatabaseOptions {
   databaseUrl?: string | undefined;
   dataDir: string;
   poolSize?: number;
+  /** How long opening a pooled connection may take; without it, a query waits on an unreachable server forever. */
+  connectTimeoutMs?: number;
+  /**
+   * PostgreSQL's `statement_timeout` for every pooled connection, sent at connect time so the server
+   * cancels a runaway statement (SQLSTATE 57014); 0 or unset leaves the server's own setting.
+   */
+  statementTimeoutMs?: number;
   /**
    * Told when a server connection ends under the pool (restart, pg_terminate_backend). The pool drops
    * that client, the statement in flight fails (its caller retries) and the next query reconnects;
@@ -21,7 +29,12 @@ export interface DatabaseOptions {
 /** One `Kysely<Database>` for both dialects; the caller owns it and calls `destroy()`. */
 export function createDatabase(options: DatabaseOptions): Kysely<Database> {
   if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.poolSize ?? 10,
+      ...(options.connectTimeoutMs ? { connectionTimeoutMillis: options.connectTimeoutMs } : {}),
+      ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
+    });
     const onConnectionError = options.onConnectionError ?? (() => undefined);
     pool.on('error', onConnectionError);
     pool.on('connect', (client) => client.on('error', onConnectionError));
@@ -32,15 +45,20 @@ export function createDatabase(options: DatabaseOptions): Kysely<Database> {
   return new Kysely<Database>({ dialect: new PGliteDialect({ pglite: new PGlite(folder) }) });
 }
 
-/** The database of a service process, from its config; broken pooled connections are logged, not fatal. */
+/**
+ * The database of a service process, from its config: pool size and timeouts as configured; broken
+ * pooled connections are logged, not fatal. The embedded database has no pool, so no timeouts.
+ */
 export function connectServiceDatabase(
-  config: { DATABASE_URL?: string | undefined; DATA_DIR: string; DATABASE_POOL_SIZE: number },
+  config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR' | 'DATABASE_POOL_SIZE' | 'DATABASE_CONNECT_TIMEOUT_MS' | 'DATABASE_STATEMENT_TIMEOUT_MS'>,
   logger: { warn(details: object, message: string): void },
 ): Kysely<Database> {
   return createDatabase({
     databaseUrl: config.DATABASE_URL,
     dataDir: config.DATA_DIR,
     poolSize: config.DATABASE_POOL_SIZE,
+    connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
+    statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
     onConnectionError: (error) => logger.warn({ err: error }, 'a pooled database connection broke'),
   });
 }
