@@ -1,35 +1,57 @@
 import { hashApiKey } from '../db/repositories/api-keys.js';
 
-export type ApiKeyLookup = (apiKey: string) => Promise<string | null>;
+/** Resolves a presented key to what it authenticates (`T`), or null when it authenticates nothing. */
+export type ApiKeyLookup<T = string> = (apiKey: string) => Promise<T | null>;
 
 export interface ApiKeyCacheOptions {
-  /** How long a key's organization is remembered; 0 turns the cache off. */
+  /** How long a key's answer is remembered; 0 turns the cache off. */
   ttlMs: number;
   /** Keys remembered at most; the oldest entry goes first. */
   maxEntries?: number;
   now?: () => number;
 }
 
+/** A lookup with a cache in front, and a way to ask the cache alone. */
+export interface ApiKeyCache<T> {
+  /** The cached answer, else the lookup's (cached if the key authenticated). */
+  lookup: ApiKeyLookup<T>;
+  /** The cached answer for a key that authenticated within the TTL, without any lookup; else undefined. */
+  peek: (apiKey: string) => T | undefined;
+}
+
 /**
- * Remembers which organization a key belongs to for `ttlMs`, so most requests skip the database.
+ * Remembers what a key authenticates for `ttlMs`, so most requests skip the database.
  * Only keys that authenticated are remembered (a stream of bad keys cannot fill it), under their
  * SHA-256, never the key itself. A key revoked elsewhere keeps working here for at most `ttlMs`.
  */
-export function cacheApiKeyLookup(lookup: ApiKeyLookup, options: ApiKeyCacheOptions): ApiKeyLookup {
-  if (options.ttlMs <= 0) return lookup;
+export function createApiKeyCache<T>(lookup: ApiKeyLookup<T>, options: ApiKeyCacheOptions): ApiKeyCache<T> {
+  if (options.ttlMs <= 0) return { lookup, peek: () => undefined };
   const maxEntries = options.maxEntries ?? 10_000;
   const now = options.now ?? Date.now;
-  const entries = new Map<string, { organizationId: string; expiresAt: number }>();
-  return async (apiKey) => {
-    const hash = hashApiKey(apiKey);
+  const entries = new Map<string, { value: T; expiresAt: number }>();
+  const peekHash = (hash: string) => {
     const cached = entries.get(hash);
-    if (cached && cached.expiresAt > now()) return cached.organizationId;
+    if (cached && cached.expiresAt > now()) return cached.value;
     entries.delete(hash);
-    const organizationId = await lookup(apiKey);
-    if (organizationId) {
-      if (entries.size >= maxEntries) entries.delete(entries.keys().next().value!);
-      entries.set(hash, { organizationId, expiresAt: now() + options.ttlMs });
-    }
-    return organizationId;
+    return undefined;
   };
+  return {
+    peek: (apiKey) => peekHash(hashApiKey(apiKey)),
+    lookup: async (apiKey) => {
+      const hash = hashApiKey(apiKey);
+      const cached = peekHash(hash);
+      if (cached !== undefined) return cached;
+      const value = await lookup(apiKey);
+      if (value !== null) {
+        if (entries.size >= maxEntries) entries.delete(entries.keys().next().value!);
+        entries.set(hash, { value, expiresAt: now() + options.ttlMs });
+      }
+      return value;
+    },
+  };
+}
+
+/** `createApiKeyCache(lookup, options).lookup`: the cached lookup alone. */
+export function cacheApiKeyLookup<T>(lookup: ApiKeyLookup<T>, options: ApiKeyCacheOptions): ApiKeyLookup<T> {
+  return createApiKeyCache(lookup, options).lookup;
 }

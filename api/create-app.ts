@@ -2,6 +2,7 @@ import express, { type Express } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import type { Store } from 'express-rate-limit';
 import type { Registry } from 'prom-client';
 import swaggerUi from 'swagger-ui-express';
 import type { WebhookVerifier } from '../carrier/webhook-verifier.js';
@@ -15,6 +16,7 @@ import { createApiMetrics, metricsEndpoint } from './metrics/api-metrics.js';
 import { requestMetrics, routeMount } from './metrics/request-metrics.js';
 import { healthRoutes } from './middleware/health.js';
 import { parseJsonBody, requireJsonContentType } from './middleware/json-body.js';
+import { authFailureLimit, type ReadableRateLimitStore } from './middleware/auth-failure-limit.js';
 import { perKeyRateLimit } from './middleware/rate-limit.js';
 import { requestLogging } from './middleware/request-logging.js';
 import { numberRoutes } from './numbers/routes.js';
@@ -32,6 +34,11 @@ export interface AppDeps {
   metricsRegistry?: Registry;
   /** Resolves customer callback hosts for the SSRF guard; defaults to the system resolver. */
   resolveHost?: HostResolver;
+  /**
+   * Where rate limits count; this process's memory unless given. Stores shared by every API process
+   * (e.g. rate-limit-redis) make the limits hold across processes.
+   */
+  rateLimitStores?: { authFailures?: ReadableRateLimitStore; perKey?: Store };
 }
 
 /** The HTTP API. Every path also answers with a trailing slash (express 5 routers are not strict). */
@@ -56,7 +63,14 @@ export function createApp(deps: AppDeps): Express {
   app.use('/webhooks/telnyx', routeMount('/webhooks/telnyx'), telnyxWebhookRoute(deps));
 
   const api = express.Router();
-  api.use(perKeyRateLimit(config.API_RATE_LIMIT_PER_MINUTE), requireApiKey(db, { cacheTtlMs: config.API_KEY_CACHE_TTL_MS }), requireJsonContentType, parseJsonBody);
+  // Authentication first (made-up keys are limited per address before any lookup), then the key's own budget.
+  const failureLimit = authFailureLimit(config.AUTH_FAILURE_LIMIT_PER_MINUTE, deps.rateLimitStores?.authFailures);
+  api.use(
+    requireApiKey(db, { cacheTtlMs: config.API_KEY_CACHE_TTL_MS, failureLimit }),
+    perKeyRateLimit(config.API_RATE_LIMIT_PER_MINUTE, deps.rateLimitStores?.perKey),
+    requireJsonContentType,
+    parseJsonBody,
+  );
   const numbers = numberRoutes(deps);
   const identities = identityRoutes(deps);
   for (const [path, router] of [

@@ -18,17 +18,22 @@ export async function createApiKey(db: Db, organizationId: string): Promise<{ ap
   return { apiKey, prefix };
 }
 
-/** The organization an unrevoked key belongs to, or null. Hashes compare in constant time. */
-export async function findOrganizationIdByApiKey(db: Db, apiKey: string): Promise<string | null> {
+/** An unrevoked key's id and organization, or null. Hashes compare in constant time. */
+export async function findApiKey(db: Db, apiKey: string): Promise<{ keyId: string; organizationId: string } | null> {
   const hash = hashApiKey(apiKey);
   const row = await db
     .selectFrom('api_keys')
-    .select(['organization_id', 'key_hash'])
+    .select(['id', 'organization_id', 'key_hash'])
     .where('key_hash', '=', hash)
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
   if (!row || !timingSafeEqual(Buffer.from(row.key_hash, 'hex'), Buffer.from(hash, 'hex'))) return null;
-  return row.organization_id;
+  return { keyId: row.id, organizationId: row.organization_id };
+}
+
+/** The organization an unrevoked key belongs to, or null. */
+export async function findOrganizationIdByApiKey(db: Db, apiKey: string): Promise<string | null> {
+  return (await findApiKey(db, apiKey))?.organizationId ?? null;
 }
 
 /** Revokes the key with this prefix; resolves whether one was revoked. */

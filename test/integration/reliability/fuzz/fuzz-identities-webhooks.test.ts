@@ -18,7 +18,7 @@ let org: Awaited<ReturnType<ApiHarness['newOrganization']>>;
 
 beforeAll(async () => {
   // No worker: nothing here may start a workflow, and a signal to a missing workflow must still be harmless.
-  h = await startApiHarness({ worker: false, config: { API_RATE_LIMIT_PER_MINUTE: '1000000' } });
+  h = await startApiHarness({ worker: false, config: { API_RATE_LIMIT_PER_MINUTE: '1000000', AUTH_FAILURE_LIMIT_PER_MINUTE: '1000000' } });
   org = await h.newOrganization(['agent', 'sales.agent', 'x_1']);
 });
 afterAll(async () => {

@@ -30,7 +30,7 @@ const resolveHost = createTestResolver();
 const guard = createCallbackUrlGuard({ allowPrivate: false, resolveHost });
 
 beforeAll(async () => {
-  h = await startApiHarness({ config: { API_RATE_LIMIT_PER_MINUTE: '1000000' }, resolveHost });
+  h = await startApiHarness({ config: { API_RATE_LIMIT_PER_MINUTE: '1000000', AUTH_FAILURE_LIMIT_PER_MINUTE: '1000000' }, resolveHost });
   hollow = await h.newOrganization(['placeholder']);
   await h.db.deleteFrom('identities').where('organization_id', '=', hollow.organizationId).execute();
   armed = await h.newOrganization([...armedHandles]);
