@@ -93,6 +93,8 @@ const schema = z.object({
   ORG_NUMBER_LIMIT: integer(3, 1),
   /** Requests one API key may make per minute before 429 `rate_limited`. */
   API_RATE_LIMIT_PER_MINUTE: integer(600, 1),
+  /** Failed authentications one client address may make per minute; past it, 429 before any key lookup. */
+  AUTH_FAILURE_LIMIT_PER_MINUTE: integer(20, 1),
   /** Whether `temporal:setup` (and `npm start`) keeps the reconciliation schedule running (false pauses it); workers never touch it. */
   RECONCILE_ENABLED: flag(true),
   /** How often the reconciliation sweep runs. */
