@@ -1,7 +1,7 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, log } from '@temporalio/activity';
 import type { Kysely } from 'kysely';
 import type { Config } from '../config/config.js';
-import { failureTypes, limitReachedMessage, provisioningSettledType } from '../domain/failures.js';
+import { failureTypes, isProvisioningFailureType, limitReachedMessage, provisioningSettledType } from '../domain/failures.js';
 import type { PhoneNumberStatus } from '../domain/phone-number.js';
 import type { ProvisionNumberInput, ProvisioningStep } from '../domain/workflow-contract.js';
 import { findIdentityByHandle } from '../db/repositories/identities.js';
@@ -129,9 +129,16 @@ export function createDatabaseActivities({ db, config }: DatabaseActivityDeps) {
       }
     },
 
-    /** provisioning → failed with its reason; frees the slot. Idempotent. */
-    async failProvisioning(input: { phoneNumberId: string; workflowId: string; reason: string }): Promise<void> {
-      await failProvisioningNumber(db, input.phoneNumberId, input.workflowId, input.reason);
+    /**
+     * provisioning → failed; frees the slot. Idempotent. `failureType` is what customers are told (a
+     * fixed sentence per type); `reason` is the raw text (the carrier's words, constraint names, watcher
+     * ids), kept on the row and logged for operators only. A task scheduled by a workflow from before
+     * the type was passed has none: the row's type stays null and the API reads the reason's wording.
+     */
+    async failProvisioning(input: { phoneNumberId: string; workflowId: string; reason: string; failureType?: string | null }): Promise<void> {
+      const type = isProvisioningFailureType(input.failureType) ? input.failureType : null;
+      log.warn('provisioning failed', { phoneNumberId: input.phoneNumberId, failureType: type, reason: input.reason });
+      await failProvisioningNumber(db, input.phoneNumberId, input.workflowId, { type, reason: input.reason });
     },
 
     /** Marks an active or paused number released and unlinked (with `fromFailed`, a cancelled provisioning too). */

@@ -4,6 +4,7 @@ import type { Carrier } from '../carrier/carrier.js';
 import { findPhoneNumberById, failProvisioningNumber, recordCarrierRelease } from '../db/repositories/phone-numbers.js';
 import { listStuckCandidates } from '../db/repositories/reconciliation.js';
 import type { Database } from '../db/schema.js';
+import { provisioningFailureTypes } from '../domain/failures.js';
 import type { StuckRow } from '../domain/reconcile-contract.js';
 import { workflowIds } from '../domain/workflow-contract.js';
 import { releaseCall } from './carrier-failure.js';
@@ -48,7 +49,7 @@ export async function repairStuckRow({ db, carrier, temporal }: StuckRowDeps, ro
   if ((await closedWorkflowStatus(temporal, row.workflowId)) === null) return 'in_flight';
   if (row.status === 'provisioning') {
     const reason = `provisioning workflow ${row.workflowId} ended (${row.workflowStatus}) without settling the number; failed by reconciliation`;
-    await failProvisioningNumber(db, row.phoneNumberId, row.workflowId, reason);
+    await failProvisioningNumber(db, row.phoneNumberId, row.workflowId, { type: provisioningFailureTypes.interrupted, reason });
     const after = await findPhoneNumberById(db, row.phoneNumberId);
     return after?.status === 'failed' && after.failure_reason === reason ? 'repaired' : 'settled';
   }

@@ -3,12 +3,14 @@ import { Migrator, type Migration, type MigrationProvider, type MigrationResultS
 import * as initial from './migrations/0001-initial.js';
 import * as carrierMissing from './migrations/0002-carrier-missing.js';
 import * as liveNumbersByOrgNewest from './migrations/0003-live-numbers-by-org-newest.js';
+import * as failureType from './migrations/0004-failure-type.js';
 
 /** Migrations are imported, not read from disk, so bundles and both dialects see the same list. */
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-carrier-missing': carrierMissing,
   '0003-live-numbers-by-org-newest': liveNumbersByOrgNewest,
+  '0004-failure-type': failureType,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { IncomingCallAction, PhoneNumberStatus, PhoneNumberType } from '../domain/phone-number.js';
+import type { ProvisioningFailureType } from '../domain/failures.js';
 import type { ProvisioningStep } from '../domain/workflow-contract.js';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -44,7 +45,10 @@ export interface PhoneNumberTable {
   incoming_call_webhook_url: string | null;
   workflow_id: string;
   provisioning_step: ProvisioningStep | null;
+  /** The raw reason a provisioning failed (carrier text, constraint names, watcher ids): for operators and logs only. */
   failure_reason: string | null;
+  /** Why it failed, as the fixed type the API words for customers; null on rows failed before migration 0004. */
+  failure_type: ProvisioningFailureType | null;
   carrier_order_id: string | null;
   carrier_number_id: string | null;
   /** When the carrier confirmed the release; null while it is still owned there. */

@@ -17,7 +17,7 @@ import {
 import type { Activities } from '../activities/create-activities.js';
 import type { AvailableNumber, CarrierOrder } from '../carrier/carrier.js';
 import { carrierErrorTypes } from '../domain/carrier-failures.js';
-import { failureTypes } from '../domain/failures.js';
+import { failureTypes, provisioningFailureTypes } from '../domain/failures.js';
 import { maybePlacedOrderOf, type MaybePlacedOrder } from '../domain/maybe-placed-order.js';
 import { searchAttributes } from '../domain/search-attributes.js';
 import {
@@ -257,7 +257,8 @@ export async function provisionNumber(input: ProvisionNumberInput): Promise<Prov
         // (no marker in their history) failed here instead, and replay keeps them so.
         if (compensated || patched(settleRowWhateverCompensationDoesPatch)) {
           await rowWrites.failProvisioning.executeWithOptions({ summary: 'Mark the provisioning failed' }, [
-            { phoneNumberId: input.phoneNumberId, workflowId, reason: `${reason}${note}` },
+            // The type is what the customer is told; the reason (carrier text, watcher id) is for operators.
+            { phoneNumberId: input.phoneNumberId, workflowId, reason: `${reason}${note}`, failureType: failure ? failure.type : provisioningFailureTypes.cancelled },
           ]);
           enter('failed');
         }

@@ -1,8 +1,9 @@
 import type { PhoneNumberRow } from '../../db/schema.js';
 import { isoTimestamp } from '../shared-schemas.js';
+import { failureOutcomes, failureTypeOf } from './failure-outcomes.js';
 import type { PhoneNumberResponse } from './schemas.js';
 
-/** Exactly the fields of api.md's phone number object. */
+/** Exactly the fields of api.md's phone number object; a failure is told by its fixed sentence, never its raw reason. */
 export function presentPhoneNumber(row: PhoneNumberRow): PhoneNumberResponse {
   const showsProvisioning = row.status === 'provisioning' || row.status === 'failed';
   return {
@@ -21,7 +22,8 @@ export function presentPhoneNumber(row: PhoneNumberRow): PhoneNumberResponse {
           provisioning: {
             step: row.provisioning_step ?? (row.status === 'failed' ? 'failed' : 'reserving'),
             workflow_id: row.workflow_id,
-            ...(row.failure_reason ? { error: row.failure_reason } : {}),
+            // The fixed sentence for why it failed; the raw reason stays on the row for operators.
+            ...(row.status === 'failed' ? { error: failureOutcomes[failureTypeOf(row)].detail } : {}),
           },
         }
       : {}),

@@ -103,7 +103,11 @@ export const phoneNumberSchema = z
     state: z.string().nullable(),
     country: z.string().meta({ example: 'US' }),
     provisioning: z
-      .object({ step: z.enum(provisioningSteps), workflow_id: z.string(), error: z.string().optional() })
+      .object({
+        step: z.enum(provisioningSteps),
+        workflow_id: z.string(),
+        error: z.string().optional().meta({ description: 'When failed: a fixed sentence for why, never the raw text of the carrier or the database' }),
+      })
       .optional()
       .meta({ description: 'Only while status is provisioning or failed' }),
     created_at: timestampSchema,

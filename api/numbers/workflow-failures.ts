@@ -1,7 +1,14 @@
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import { failureTypes, limitReachedMessage, provisioningSettledType } from '../../domain/failures.js';
+import {
+  failureTypes,
+  isProvisioningFailureType,
+  limitReachedMessage,
+  provisioningFailureTypes,
+  provisioningSettledType,
+} from '../../domain/failures.js';
 import { ApiError } from '../errors/api-error.js';
 import { errorTable, type ErrorCode } from '../errors/error-table.js';
+import { failureApiError } from './failure-outcomes.js';
 
 /** A provisioning cancelled because its number was released while it ran. */
 const cancelled = 'cancelled';
@@ -35,12 +42,12 @@ export function isSettledFailure(error: unknown): boolean {
 export function workflowFailureToApiError(error: unknown, workflowId: string, orgNumberLimit: number): ApiError | undefined {
   const type = findFailureType(error);
   if (!type) return undefined;
-  if (type === cancelled) {
-    return new ApiError('number_released', 'Provisioning was cancelled because the number was released', { workflowId });
-  }
+  // A provisioning's failure is told by the fixed table (the failure's own message may carry the carrier's words).
+  if (type === cancelled) return failureApiError(provisioningFailureTypes.cancelled, workflowId);
+  if (isProvisioningFailureType(type)) return failureApiError(type, workflowId);
   const code = type as ErrorCode & keyof typeof errorTable;
   if (code === 'phone_number_limit_reached') {
     return new ApiError(code, limitReachedMessage(orgNumberLimit));
   }
-  return new ApiError(code, undefined, code === 'carrier_provisioning_failed' ? { workflowId } : {});
+  return new ApiError(code);
 }

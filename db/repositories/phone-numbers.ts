@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
+import type { ProvisioningFailureType } from '../../domain/failures.js';
 import { liveStatuses, type CallSettings, type PhoneNumberStatus } from '../../domain/phone-number.js';
 import type { ProvisioningStep } from '../../domain/workflow-contract.js';
 import type { Database, NewPhoneNumber, PhoneNumberRow } from '../schema.js';
@@ -113,6 +114,7 @@ export async function activateProvisionedNumber(
       // A local number ordered without a state still gets the state the carrier listed it under.
       state: sql`coalesce(state, ${fields.state ?? null})`,
       failure_reason: null,
+      failure_type: null,
       updated_at: sql`now()`,
     })
     .where('id', '=', id)
@@ -123,11 +125,26 @@ export async function activateProvisionedNumber(
   return row?.workflow_id === workflowId && row.status === 'active' && row.carrier_number_id === fields.carrierNumberId;
 }
 
-/** provisioning → failed with a reason; the slot and the identity are free again. No-op otherwise. */
-export async function failProvisioningNumber(db: Db, id: string, workflowId: string, reason: string): Promise<void> {
+/**
+ * provisioning → failed with its type (what customers are told) and raw reason (for operators only);
+ * the slot and the identity are free again. No-op otherwise. A null type: the caller could not say.
+ */
+export async function failProvisioningNumber(
+  db: Db,
+  id: string,
+  workflowId: string,
+  failure: { type: ProvisioningFailureType | null; reason: string },
+): Promise<void> {
   await db
     .updateTable('phone_numbers')
-    .set({ status: 'failed', provisioning_step: 'failed', failure_reason: reason, agent_identity_id: null, updated_at: sql`now()` })
+    .set({
+      status: 'failed',
+      provisioning_step: 'failed',
+      failure_type: failure.type,
+      failure_reason: failure.reason,
+      agent_identity_id: null,
+      updated_at: sql`now()`,
+    })
     .where('id', '=', id)
     .where('workflow_id', '=', workflowId)
     .where('status', '=', 'provisioning')
