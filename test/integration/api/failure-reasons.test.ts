@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { PhoneNumberUpdate } from '../../../db/schema.js';
 import { installTemporalRuntime } from '../../../worker/temporal-runtime.js';
 import { startApiHarness, type ApiHarness } from '../../support/api-harness.js';
+import { claimOfKey, forgetWorkflowOfKey } from '../../support/retained-keys.js';
 import { waitFor } from '../../support/workflow-harness.js';
 
 type LogLine = Record<string, unknown> & { msg?: string };
@@ -23,28 +24,14 @@ afterAll(async () => {
 
 type Org = Awaited<ReturnType<ApiHarness['newOrganization']>>;
 
-/** The row and workflow id the API recorded under an Idempotency-Key. */
+/** The row the API reserved under an Idempotency-Key. */
 async function rowOfKey(org: Org, key: string) {
-  const claim = await h.db
-    .selectFrom('idempotency_keys')
-    .select('phone_number_id')
-    .where('organization_id', '=', org.organizationId)
-    .where('key', '=', key)
-    .executeTakeFirstOrThrow();
-  return h.db.selectFrom('phone_numbers').selectAll().where('id', '=', claim.phone_number_id).executeTakeFirstOrThrow();
+  const { phone_number_id } = await claimOfKey(h.db, org.organizationId, key);
+  return h.db.selectFrom('phone_numbers').selectAll().where('id', '=', phone_number_id).executeTakeFirstOrThrow();
 }
 
-/**
- * Leaves the key as Temporal's retention would (its claim and row stay, no workflow has their id), with
- * the row changed by `row` first (e.g. to what a row failed before the failure type was stored looks like).
- */
-async function forgetWorkflow(org: Org, key: string, row: PhoneNumberUpdate = {}) {
-  const { id, workflow_id } = await rowOfKey(org, key);
-  const workflowId = `${workflow_id}-retained`;
-  await h.db.updateTable('idempotency_keys').set({ workflow_id: workflowId }).where('organization_id', '=', org.organizationId).where('key', '=', key).execute();
-  await h.db.updateTable('phone_numbers').set({ ...row, workflow_id: workflowId }).where('id', '=', id).execute();
-  return { id, workflowId };
-}
+/** Leaves the key as Temporal's retention would, with the row changed by `row` first. */
+const forgetWorkflow = (org: Org, key: string, row: PhoneNumberUpdate = {}) => forgetWorkflowOfKey(h.db, org.organizationId, key, row);
 
 /** A provisioning the carrier refuses at the order with its own words (422, code 10015, "Invalid request."). */
 async function provisionRefusedByCarrier(key: string) {

@@ -7,6 +7,7 @@ import { provisionNumberBodySchema } from '../../../api/numbers/schemas.js';
 import type { PhoneNumberUpdate } from '../../../db/schema.js';
 import { workflowIds, workflowTypes } from '../../../domain/workflow-contract.js';
 import { startApiHarness, type ApiHarness } from '../../support/api-harness.js';
+import { claimOfKey, forgetWorkflowOfKey } from '../../support/retained-keys.js';
 import { waitFor } from '../../support/workflow-harness.js';
 
 let h: ApiHarness;
@@ -37,40 +38,16 @@ const workflowExists = (workflowId: string) =>
       },
     );
 
-/**
- * Leaves the key as Temporal's retention would: its claim and row stay, no workflow has their id.
- * (Both move to an id never started: the dev server takes tens of seconds to delete an execution.)
- */
-async function forgetWorkflow(org: Org, key: string, phoneNumberId: string) {
-  const workflowId = `${await workflowIdOfKey(org, key)}-retained`;
-  await h.db.updateTable('idempotency_keys').set({ workflow_id: workflowId }).where('organization_id', '=', org.organizationId).where('key', '=', key).execute();
-  await h.db.updateTable('phone_numbers').set({ workflow_id: workflowId }).where('id', '=', phoneNumberId).execute();
-  return workflowId;
-}
-
 /** The workflow id the API recorded under the key. */
-async function workflowIdOfKey(org: Org, key: string) {
-  const claim = await h.db
-    .selectFrom('idempotency_keys')
-    .select('workflow_id')
-    .where('organization_id', '=', org.organizationId)
-    .where('key', '=', key)
-    .executeTakeFirstOrThrow();
-  return claim.workflow_id;
-}
+const workflowIdOfKey = async (org: Org, key: string) => (await claimOfKey(h.db, org.organizationId, key)).workflow_id;
 
 /** A first POST under the key, as a client would send it, the workflow id the key was claimed with, and a way to forget it. */
 async function provisionWithKey(key: string, body: Record<string, unknown> = { agent_handle: 'agent' }) {
   const org = await h.newOrganization();
   const request = { body, headers: { 'idempotency-key': key } };
   const first = await org.call('POST', '/numbers', request);
-  const claim = await h.db
-    .selectFrom('idempotency_keys')
-    .select('phone_number_id')
-    .where('organization_id', '=', org.organizationId)
-    .where('key', '=', key)
-    .executeTakeFirstOrThrow();
-  return { org, request, first, workflowId: await workflowIdOfKey(org, key), forget: () => forgetWorkflow(org, key, claim.phone_number_id) };
+  const forget = async () => (await forgetWorkflowOfKey(h.db, org.organizationId, key)).workflowId;
+  return { org, request, first, workflowId: await workflowIdOfKey(org, key), forget };
 }
 
 describe('Idempotency-Key after Temporal retention removed the workflow', () => {
