@@ -1,32 +1,24 @@
-import { createServer, type Server } from 'node:http';
 import Telnyx, { NotFoundError, RateLimitError, UnprocessableEntityError } from 'telnyx';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestSandbox, type TestSandbox } from '../../support/start-test-sandbox.js';
+import { startWebhookReceiver, type ReceivedWebhook } from '../../support/webhook-receiver.js';
 
 // What the sandbox modelled before issue 12 and the service still relies on, held through the official SDK.
 
 let sandbox: TestSandbox;
 let client: Telnyx;
-let receiver: Server;
-const received: { body: string; headers: Record<string, string> }[] = [];
+let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
+let received: ReceivedWebhook[];
 
 beforeAll(async () => {
-  receiver = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      received.push({ body: Buffer.concat(chunks).toString('utf8'), headers: req.headers as Record<string, string> });
-      res.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  const { port } = receiver.address() as { port: number };
-  sandbox = await startTestSandbox({ webhookUrl: `http://127.0.0.1:${port}/webhooks/telnyx` });
+  receiver = await startWebhookReceiver();
+  received = receiver.received;
+  sandbox = await startTestSandbox({ webhookUrl: receiver.url });
   client = new Telnyx({ apiKey: 'test-key', baseURL: sandbox.sandbox.baseURL, maxRetries: 0, publicKey: sandbox.sandbox.publicKey });
 });
 afterAll(async () => {
   await sandbox.sandbox.stop();
-  await new Promise((resolve) => receiver.close(resolve));
+  await receiver.close();
 });
 beforeEach(async () => {
   await sandbox.control.reset();

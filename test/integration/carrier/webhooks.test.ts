@@ -1,9 +1,9 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTelnyxCarrier } from '../../../carrier/telnyx-carrier.js';
 import { createWebhookVerifier, WebhookVerificationError } from '../../../carrier/webhook-verifier.js';
 import { startTestSandbox, type TestSandbox } from '../../support/start-test-sandbox.js';
+import { startWebhookReceiver, type ReceivedWebhook } from '../../support/webhook-receiver.js';
 
 function keyPair() {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
@@ -65,25 +65,17 @@ describe('webhook verifier', () => {
 
 describe('sandbox webhooks', () => {
   let sandbox: TestSandbox;
-  let receiver: Server;
-  const received: { body: string; headers: Record<string, string> }[] = [];
+  let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
+  let received: ReceivedWebhook[];
 
   beforeAll(async () => {
-    receiver = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => {
-        received.push({ body: Buffer.concat(chunks).toString('utf8'), headers: req.headers as Record<string, string> });
-        res.writeHead(200).end();
-      });
-    });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-    const { port } = receiver.address() as { port: number };
-    sandbox = await startTestSandbox({ webhookUrl: `http://127.0.0.1:${port}/webhooks/telnyx` });
+    receiver = await startWebhookReceiver();
+    received = receiver.received;
+    sandbox = await startTestSandbox({ webhookUrl: receiver.url });
   });
   afterAll(async () => {
     await sandbox.sandbox.stop();
-    await new Promise((resolve) => receiver.close(resolve));
+    await receiver.close();
   });
 
   it('when an order completes, then a signed number_order.complete webhook reaches the receiver, verifies with the sandbox key and not with another', async () => {
