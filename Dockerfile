@@ -1,20 +1,25 @@
-# One image for the api, the worker and the one-shot jobs (migrate, temporal:setup); compose picks the command.
-FROM node:24-slim
+# One image for the api, the worker, the sandbox and the one-shot jobs (migrate, temporal:setup, admin);
+# compose picks the command. Two stages: the build tools (tsc and every dev dependency) stay in the first.
 
+# Build: all dependencies, then tsc compiles the processes, the CLIs and the sandbox into dist/.
+FROM node:24-slim AS build
 WORKDIR /app
-
 COPY package.json package-lock.json ./
-RUN npm ci --include=dev --no-audit --no-fund
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npm run build
 
-# `npm run api` and `npm run worker` run the compiled dist/: build it here, then drop the build and
-# test tools. tsx stays (a production dependency): migrate, admin and temporal:setup run the sources.
-COPY --chown=node:node . .
-RUN npm run build && npm prune --omit=dev && npm cache clean --force
-
+# Runtime: production dependencies only (no tsc, no tsx, no vitest) and the compiled dist/.
+FROM node:24-slim AS runtime
+WORKDIR /app
 ENV NODE_ENV=production
-# The image already holds dist/, so `npm run api` skips its pre-script (the build, whose tools are gone).
-ENV npm_config_ignore_scripts=true
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist ./dist
+# DATA_DIR (.data) is where the sandbox keeps its state; a named volume mounted here inherits the owner.
+RUN mkdir -p .data && chown node:node .data
 USER node
 
 EXPOSE 3000
-CMD ["npm", "run", "api"]
+# Processes start with node, not npm: signals reach them directly and no npm pre-script runs.
+CMD ["node", "--max-old-space-size=256", "dist/main/api.js"]

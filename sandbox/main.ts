@@ -8,6 +8,7 @@ const settings = readSandboxSettings();
 const logger = pino({ level: settings.logLevel });
 const sandbox = await startSandbox({
   port: settings.port,
+  host: settings.host,
   stateFile: join(settings.dataDir, 'sandbox.json'),
   webhookUrl: settings.webhookUrl,
 });

@@ -3,6 +3,8 @@ import type { LevelWithSilent } from 'pino';
 /** What `npm run sandbox` reads from the environment; the same keys and defaults the service documents. */
 export interface SandboxSettings {
   port: number;
+  /** Interface it listens on: loopback unless SANDBOX_HOST says otherwise (0.0.0.0 in docker compose). */
+  host: string;
   dataDir: string;
   webhookUrl: string;
   logLevel: LevelWithSilent;
@@ -19,7 +21,7 @@ function port(env: NodeJS.ProcessEnv, key: string, fallback: number): number {
 }
 
 /**
- * The sandbox is a separate program: it parses its own few keys (SANDBOX_PORT, DATA_DIR, PORT,
+ * The sandbox is a separate program: it parses its own few keys (SANDBOX_PORT, SANDBOX_HOST, DATA_DIR, PORT,
  * SANDBOX_WEBHOOK_URL, LOG_LEVEL) instead of importing the service's config module.
  */
 export function readSandboxSettings(env: NodeJS.ProcessEnv = process.env): SandboxSettings {
@@ -27,6 +29,7 @@ export function readSandboxSettings(env: NodeJS.ProcessEnv = process.env): Sandb
   if (!logLevels.includes(logLevel)) throw new Error(`LOG_LEVEL: must be one of ${logLevels.join(', ')}, got "${logLevel}"`);
   return {
     port: port(env, 'SANDBOX_PORT', 4010),
+    host: env.SANDBOX_HOST?.trim() || '127.0.0.1',
     dataDir: env.DATA_DIR?.trim() || '.data',
     webhookUrl: env.SANDBOX_WEBHOOK_URL?.trim() || `http://127.0.0.1:${port(env, 'PORT', 3000)}/webhooks/telnyx`,
     logLevel,

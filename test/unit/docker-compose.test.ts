@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { configKeys } from '../../config/config.js';
+import { configKeys, loadConfig } from '../../config/config.js';
+import { maxWorkflowIdLength } from '../../domain/workflow-contract.js';
 
 interface Service {
   image?: string;
@@ -9,20 +10,49 @@ interface Service {
   command?: string[];
   environment?: Record<string, string>;
   ports?: string[];
-  depends_on?: Record<string, { condition: string }>;
+  expose?: string[];
+  profiles?: string[];
+  depends_on?: Record<string, { condition: string; required?: boolean }>;
   deploy?: { replicas?: number };
+  healthcheck?: { test: string[] };
+  stop_grace_period?: string;
 }
 
-const compose = parse(readFileSync(new URL('../../docker-compose.yml', import.meta.url), 'utf8'), { merge: true }) as {
-  services: Record<string, Service>;
-};
-const services = compose.services;
-const service = (name: string): Service => {
-  const found = services[name];
+const read = (path: string) => readFileSync(new URL(path, import.meta.url), 'utf8');
+const composeText = read('../../docker-compose.yml');
+const parseCompose = (text: string) => (parse(text, { merge: true }) as { services: Record<string, Service> }).services;
+
+/** What compose substitutes for `${NAME:-default}` and `${NAME}` (the only forms the file may use), given `env`. */
+function interpolate(text: string, env: Record<string, string>): string {
+  return text.replace(/(\$?)\$\{([A-Z0-9_]+)(?::-([^}]*))?\}/g, (whole, escaped: string, name: string, fallback?: string) =>
+    escaped ? whole.slice(1) : env[name] || (fallback ?? ''),
+  );
+}
+
+/** Compose interpolates the parsed values, so `KEY: ${X:-}` is an empty string, never null. */
+function interpolated(env: Record<string, string>): Record<string, Service> {
+  const walk = (value: unknown): unknown =>
+    typeof value === 'string'
+      ? interpolate(value, env)
+      : Array.isArray(value)
+        ? value.map(walk)
+        : value && typeof value === 'object'
+          ? Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, walk(inner)]))
+          : value;
+  return walk(parseCompose(composeText)) as Record<string, Service>;
+}
+
+const services = parseCompose(composeText);
+const service = (name: string, from = services): Service => {
+  const found = from[name];
   if (!found) throw new Error(`docker-compose.yml has no service ${name}`);
   return found;
 };
 const appServices = ['migrate', 'temporal-setup', 'api', 'worker'];
+/** The services an empty .env gives: every `${…}` at its default. */
+const withEmptyEnv = interpolated({});
+const seconds = (duration: string | undefined) => Number(/^(\d+)s$/.exec(duration ?? '')?.[1] ?? Number.NaN);
+const packageScripts = (JSON.parse(read('../../package.json')) as { scripts: Record<string, string> }).scripts;
 
 describe('docker-compose.yml', () => {
   it('when parsed, then it has PostgreSQL, the Temporal schema job, server and UI, and the app services', () => {
@@ -35,11 +65,103 @@ describe('docker-compose.yml', () => {
     expect(Object.values(services).map((s) => s.image)).not.toContainEqual(expect.stringMatching(/auto-setup/));
   });
 
-  it('when the app services are read, then each is built from the Dockerfile and runs its npm script', () => {
-    for (const name of appServices) {
+  it('when the app services are read, then each is built from the Dockerfile and runs the compiled file of its npm script with node', () => {
+    const scripts: Record<string, string> = { migrate: 'migrate', 'temporal-setup': 'temporal:setup', api: 'api', worker: 'worker', sandbox: 'sandbox' };
+    for (const [name, script] of Object.entries(scripts)) {
+      const command = service(name).command ?? [];
+      // `tsx ops/migrate-cli.ts` compiles to dist/ops/migrate-cli.js; `node … dist/main/api.js` already names it.
+      const source = packageScripts[script]?.split(' ').at(-1) ?? '';
+      const compiled = source.startsWith('dist/') ? source : `dist/${source.replace(/\.ts$/, '.js')}`;
+
       expect(service(name).build, name).toBe('.');
-      expect(service(name).command, name).toEqual(['npm', 'run', name === 'temporal-setup' ? 'temporal:setup' : name]);
+      expect(command[0], name).toBe('node');
+      expect(command.at(-1), name).toBe(compiled);
     }
+  });
+
+  it('when the file is read, then no variable is required: nothing aborts without Telnyx credentials', () => {
+    expect(composeText).not.toMatch(/\$\{[A-Z0-9_]+:?\?/);
+    expect(composeText.replaceAll('$${', '').match(/\$\{[^}]*\}/g)?.every((reference) => /^\$\{[A-Z0-9_]+:-[^}]*\}$/.test(reference))).toBe(true);
+  });
+
+  it('when .env.example is read, then it lists every variable docker-compose.yml reads', () => {
+    const used = new Set([...composeText.replaceAll('$${', '').matchAll(/\$\{([A-Z0-9_]+)/g)].map((match) => match[1]));
+    const listed = new Set([...read('../../.env.example').matchAll(/^([A-Z0-9_]+)=/gm)].map((match) => match[1]));
+
+    expect(used.size).toBeGreaterThan(10);
+    expect([...listed]).toEqual(expect.arrayContaining([...used]));
+  });
+
+  it('when the sandbox profile runs with an empty .env, then api and worker reach the sandbox service without a Telnyx key and config accepts them', () => {
+    const sandbox = service('sandbox', withEmptyEnv);
+    const api = service('api', withEmptyEnv);
+    const sandboxPort = sandbox.environment?.SANDBOX_PORT;
+
+    expect(sandbox.profiles).toEqual(['sandbox']);
+    expect(sandbox.environment?.SANDBOX_HOST).toBe('0.0.0.0');
+    expect(sandbox.environment?.SANDBOX_WEBHOOK_URL).toBe(`http://api:${api.environment?.PORT}/webhooks/telnyx`);
+    for (const name of ['api', 'worker', 'temporal-setup']) {
+      const environment = service(name, withEmptyEnv).environment ?? {};
+      expect(environment.TELNYX_BASE_URL, name).toBe(`http://sandbox:${sandboxPort}/v2`);
+      expect(environment.TELNYX_API_KEY, name).toBe('');
+      expect(loadConfig(environment), name).toMatchObject({ TELNYX_API_KEY: undefined, DEPLOYMENT_ID: 'sandbox' });
+    }
+    for (const name of ['api', 'worker']) {
+      expect(service(name).depends_on?.sandbox, name).toEqual({ condition: 'service_healthy', required: false });
+    }
+  });
+
+  it('when a real Telnyx key is set alone, then the app refuses the environment compose gives it', () => {
+    const environment = service('api', interpolated({ TELNYX_API_KEY: 'KEY0123' })).environment ?? {};
+
+    expect(environment.TELNYX_API_KEY).toBe('KEY0123');
+    expect(() => loadConfig(environment)).toThrow(/TELNYX_CONNECTION_ID|DEPLOYMENT_ID|TELNYX_PUBLIC_KEY|TELNYX_BASE_URL/);
+  });
+
+  it('when Temporal, its UI and the sandbox are published, then only on 127.0.0.1, the UI on a port of its own', () => {
+    for (const name of ['temporal', 'temporal-ui', 'sandbox']) {
+      const ports = service(name, withEmptyEnv).ports ?? [];
+      expect(ports.length, name).toBeGreaterThan(0);
+      for (const mapping of ports) expect(mapping, name).toMatch(/^127\.0\.0\.1:\d+:\d+$/);
+    }
+    const hostPort = (name: string) => (service(name, withEmptyEnv).ports ?? []).map((mapping) => mapping.split(':').at(-2));
+    expect(hostPort('temporal-ui')).not.toContainEqual(hostPort('api')[0]);
+    expect(service('worker').ports).toBeUndefined();
+  });
+
+  it('when the sandbox service passes environment, then every name is one sandbox/settings.ts reads', () => {
+    const settings = read('../../sandbox/settings.ts');
+    const readNames = new Set([...settings.matchAll(/env(?:\.|, ')([A-Z_]+)/g)].map((match) => match[1]));
+
+    expect(readNames).toContain('SANDBOX_HOST');
+    expect([...readNames]).toEqual(expect.arrayContaining(Object.keys(service('sandbox').environment ?? {})));
+  });
+
+  it('when api and worker stop, then their grace period outlasts the longest request', () => {
+    const longestRequestSeconds = Number(service('api', withEmptyEnv).environment?.PROVISION_WAIT_MS) / 1000;
+    for (const name of ['api', 'worker']) {
+      expect(seconds(service(name).stop_grace_period), name).toBeGreaterThan(longestRequestSeconds + 15);
+    }
+  });
+
+  it('when the worker runs, then its healthcheck asks the metrics address it serves, with node', () => {
+    const worker = service('worker');
+    const port = worker.environment?.WORKER_METRICS_ADDRESS?.split(':').at(-1);
+    const test = worker.healthcheck?.test ?? [];
+
+    expect(worker.environment?.WORKER_METRICS_ADDRESS).toBe('0.0.0.0:9464');
+    expect(test.slice(0, 3)).toEqual(['CMD', 'node', '-e']);
+    expect(test[3]).toContain(`http://127.0.0.1:${port}/metrics`);
+  });
+
+  it('when the Temporal server is created, then NUM_HISTORY_SHARDS is set explicitly', () => {
+    expect(Number(service('temporal', withEmptyEnv).environment?.NUM_HISTORY_SHARDS)).toBeGreaterThanOrEqual(4);
+  });
+
+  it('when the dynamic config is read, then it allows ids as long as the ones we generate', () => {
+    const dynamic = parse(read('../../docker/temporal/dynamicconfig.yaml')) as Record<string, { value: unknown }[]>;
+
+    expect(dynamic['limit.maxIDLength']?.[0]?.value).toBeGreaterThanOrEqual(maxWorkflowIdLength);
   });
 
   it('when the app services pass environment, then every name is a key of the config module', () => {
