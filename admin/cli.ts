@@ -1,8 +1,8 @@
 import { ConfigError, loadConfig } from '../config/config.js';
 import { createDatabase } from '../db/connect.js';
-import { migrateToLatest } from '../db/migrator.js';
+import { EmbeddedDatabaseLockedError } from '../db/embedded-lock.js';
 import { AdminUsageError, adminUsage, parseAdminArgs, type AdminCommand } from './args.js';
-import { AdminCommandError, runAdminCommand } from './commands.js';
+import { AdminCommandError, assertSchemaMigrated, runAdminCommand } from './commands.js';
 
 function parse(argv: string[]): AdminCommand | null {
   try {
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const db = createDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: 2 });
   try {
-    await migrateToLatest(db);
+    await assertSchemaMigrated(db);
     console.log(JSON.stringify(await runAdminCommand(db, command)));
   } finally {
     await db.destroy();
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
 try {
   await main();
 } catch (error) {
-  const known = error instanceof AdminCommandError || error instanceof ConfigError;
+  const known = error instanceof AdminCommandError || error instanceof ConfigError || error instanceof EmbeddedDatabaseLockedError;
   console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
   if (!known && error instanceof Error && process.env.LOG_LEVEL === 'debug') console.error(error.stack);
   process.exitCode = 1;

@@ -4,6 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config/config.js';
+import { lockEmbeddedDatabase, type EmbeddedDatabaseLockedError } from './embedded-lock.js';
 import type { Database } from './schema.js';
 
 export interface DatabaseOptions {
@@ -26,7 +27,11 @@ export interface DatabaseOptions {
   onConnectionError?: (error: Error) => void;
 }
 
-/** One `Kysely<Database>` for both dialects; the caller owns it and calls `destroy()`. */
+/**
+ * One `Kysely<Database>` for both dialects; the caller owns it and calls `destroy()`. The embedded
+ * database is for one process at a time: while another live process has it open, this throws
+ * {@link EmbeddedDatabaseLockedError}.
+ */
 export function createDatabase(options: DatabaseOptions): Kysely<Database> {
   if (options.databaseUrl) {
     const pool = new pg.Pool({
@@ -40,9 +45,45 @@ export function createDatabase(options: DatabaseOptions): Kysely<Database> {
     pool.on('connect', (client) => client.on('error', onConnectionError));
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
-  const folder = join(options.dataDir, 'pglite');
-  mkdirSync(folder, { recursive: true });
-  return new Kysely<Database>({ dialect: new PGliteDialect({ pglite: new PGlite(folder) }) });
+  return openEmbeddedDatabase(options.dataDir);
+}
+
+/**
+ * The embedded database holds the lock in `dataDir` (see {@link lockEmbeddedDatabase}) from open to
+ * `destroy()`, so a second process (the admin CLI, `npm run migrate` under a running `npm start`)
+ * is refused instead of corrupting the folder.
+ */
+class EmbeddedKysely extends Kysely<Database> {
+  readonly #pglite: PGlite;
+  readonly #release: () => void;
+
+  constructor(pglite: PGlite, release: () => void) {
+    super({ dialect: new PGliteDialect({ pglite }) });
+    this.#pglite = pglite;
+    this.#release = release;
+  }
+
+  override async destroy(): Promise<void> {
+    try {
+      await super.destroy();
+      // Kysely leaves the driver alone when no query ran, but PGlite opened the folder on construction.
+      if (!this.#pglite.closed) await this.#pglite.close();
+    } finally {
+      this.#release();
+    }
+  }
+}
+
+function openEmbeddedDatabase(dataDir: string): Kysely<Database> {
+  const folder = join(dataDir, 'pglite');
+  const release = lockEmbeddedDatabase(dataDir, folder);
+  try {
+    mkdirSync(folder, { recursive: true });
+    return new EmbeddedKysely(new PGlite(folder), release);
+  } catch (error) {
+    release();
+    throw error;
+  }
 }
 
 /**
