@@ -132,6 +132,28 @@ const schema = z.object({
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: integer(40, 2),
   /** Running workflows a worker keeps in its sticky cache; bounds its memory (the SDK sizes it from the heap otherwise). */
   WORKER_MAX_CACHED_WORKFLOWS: integer(1_000, 0),
+  /** How long the worker waits for a customer's incoming-call webhook to answer before it rejects the call (fail closed). */
+  CALL_WEBHOOK_TIMEOUT_MS: integer(5_000, 100),
+  /** The longest a call may last; past it the call workflow hangs up with `hangup_reason` `max_duration`. */
+  CALL_MAX_DURATION_MS: integer(4 * 60 * 60 * 1000, 1000),
+  /**
+   * Base64 of 32 random bytes: the AES-256-GCM key identities' webhook signing keys are encrypted with
+   * at rest. Unset: signing keys cannot be created, and `webhook` calls are rejected. `npm start`
+   * generates one and keeps it under DATA_DIR.
+   */
+  SIGNING_KEY_ENCRYPTION_KEY: optionalText.pipe(z.base64().refine((key) => Buffer.from(key, 'base64').length === 32, 'must be base64 of 32 bytes').optional()),
+  /**
+   * Comma-separated `id:base64-of-32-bytes` AES-256-GCM keys of the Temporal payload codec; the first
+   * encrypts, all decrypt (rotation). Unset: payloads are stored as plain JSON.
+   */
+  PAYLOAD_CODEC_KEYS: optionalText,
+  /** host:port where the API serves its Prometheus `/metrics`, apart from the public port; empty: served on the API port. */
+  API_METRICS_ADDRESS: z
+    .string()
+    .trim()
+    .regex(/^$|^[^\s]+:\d+$/, 'must be host:port, or empty to serve /metrics on the API port')
+    .default('')
+    .transform((value) => (value === '' ? undefined : value)),
   /** pino log level. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
