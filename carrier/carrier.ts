@@ -45,6 +45,27 @@ export interface NumberSettings {
   customerReference?: string;
 }
 
+/** How an answered call's audio reaches the agent: Telnyx connects to `streamUrl` and streams both tracks, bidirectional RTP (PCMU). */
+export interface AnswerCall {
+  streamUrl: string;
+  /** Base64 context Telnyx echoes on the call's later events and in the stream's `start` frame. */
+  clientState: string;
+  /** Telnyx ignores a repeated command with the same id on the same call, so a retried activity is safe. */
+  commandId: string;
+}
+
+export interface RejectCall {
+  cause: 'CALL_REJECTED' | 'USER_BUSY';
+  commandId: string;
+}
+
+export interface HangupCall {
+  commandId: string;
+}
+
+/** `done`, or `call_ended` when Telnyx refuses the command because the call is no longer active (404 or 422). */
+export type CallCommandResult = 'done' | 'call_ended';
+
 /**
  * Limits one call sets for itself, so a caller with a deadline of its own (an activity) keeps the
  * carrier inside it. Absent fields fall back to the adapter's defaults.
@@ -82,4 +103,10 @@ export interface Carrier {
   releaseNumber(numberId: string, options?: CarrierCallOptions): Promise<'released' | 'already_released'>;
   /** Every number this account owns, across all pages. */
   listOwnedNumbers(options?: CarrierCallOptions): Promise<OwnedNumber[]>;
+  /** Answers an incoming call with media streaming (Call Control `answer`). */
+  answerCall(callControlId: string, answer: AnswerCall, options?: CarrierCallOptions): Promise<CallCommandResult>;
+  /** Rejects an incoming call before it is answered (Call Control `reject`). */
+  rejectCall(callControlId: string, reject: RejectCall, options?: CarrierCallOptions): Promise<CallCommandResult>;
+  /** Hangs up a call (Call Control `hangup`). */
+  hangupCall(callControlId: string, hangup: HangupCall, options?: CarrierCallOptions): Promise<CallCommandResult>;
 }

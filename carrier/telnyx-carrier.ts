@@ -1,5 +1,9 @@
-import Telnyx, { NotFoundError } from 'telnyx';
+import Telnyx, { NotFoundError, UnprocessableEntityError } from 'telnyx';
 import type {
+  AnswerCall,
+  CallCommandResult,
+  HangupCall,
+  RejectCall,
   AvailableNumber,
   CarrierCallOptions,
   Carrier,
@@ -110,6 +114,22 @@ export function createTelnyxCarrier(options: TelnyxCarrierOptions): Carrier {
     } catch (error) {
       throw classifyCarrierError(error, operation, ordering);
     }
+  }
+
+  /**
+   * A Call Control command. Telnyx documents 422 for a command it cannot carry out, and a call that has
+   * ended is the case the workflows meet (404 once it is forgotten): both read as `call_ended`.
+   */
+  function callCommand(operation: string, send: () => Promise<unknown>): Promise<CallCommandResult> {
+    return call(operation, async () => {
+      try {
+        await send();
+        return 'done' as const;
+      } catch (error) {
+        if (error instanceof NotFoundError || error instanceof UnprocessableEntityError) return 'call_ended' as const;
+        throw error;
+      }
+    });
   }
 
   /** Every number matching `filter`, page by page, each page inside what remains of the call's budget. */
@@ -227,5 +247,31 @@ export function createTelnyxCarrier(options: TelnyxCarrierOptions): Carrier {
 
     listOwnedNumbers: (callOptions?: CarrierCallOptions) =>
       call('number list', async () => (await listNumbers({}, requestLimits(callOptions))).map(toOwnedNumber)),
+
+    answerCall: (callControlId: string, answer: AnswerCall, callOptions?: CarrierCallOptions) =>
+      callCommand('call answer', () =>
+        client.calls.actions.answer(
+          callControlId,
+          {
+            stream_url: answer.streamUrl,
+            stream_track: 'both_tracks',
+            stream_bidirectional_mode: 'rtp',
+            stream_bidirectional_codec: 'PCMU',
+            client_state: answer.clientState,
+            command_id: answer.commandId,
+          },
+          requestLimits(callOptions)(),
+        ),
+      ),
+
+    rejectCall: (callControlId: string, reject: RejectCall, callOptions?: CarrierCallOptions) =>
+      callCommand('call reject', () =>
+        client.calls.actions.reject(callControlId, { cause: reject.cause, command_id: reject.commandId }, requestLimits(callOptions)()),
+      ),
+
+    hangupCall: (callControlId: string, hangup: HangupCall, callOptions?: CarrierCallOptions) =>
+      callCommand('call hangup', () =>
+        client.calls.actions.hangup(callControlId, { command_id: hangup.commandId }, requestLimits(callOptions)()),
+      ),
   };
 }

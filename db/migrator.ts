@@ -4,6 +4,7 @@ import * as initial from './migrations/0001-initial.js';
 import * as carrierMissing from './migrations/0002-carrier-missing.js';
 import * as liveNumbersByOrgNewest from './migrations/0003-live-numbers-by-org-newest.js';
 import * as failureType from './migrations/0004-failure-type.js';
+import * as callsAndSigningKeys from './migrations/0005-calls-and-signing-keys.js';
 
 /** Migrations are imported, not read from disk, so bundles and both dialects see the same list. */
 const migrations: Record<string, Migration> = {
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '0002-carrier-missing': carrierMissing,
   '0003-live-numbers-by-org-newest': liveNumbersByOrgNewest,
   '0004-failure-type': failureType,
+  '0005-calls-and-signing-keys': callsAndSigningKeys,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

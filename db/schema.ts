@@ -2,6 +2,7 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
 import type { IncomingCallAction, PhoneNumberStatus, PhoneNumberType } from '../domain/phone-number.js';
 import type { ProvisioningFailureType } from '../domain/failures.js';
 import type { ProvisioningStep } from '../domain/workflow-contract.js';
+import type { CallDecisionReason, CallStatus, HangupReason } from '../domain/calls.js';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -27,6 +28,9 @@ export interface IdentityTable {
   id: Generated<string>;
   organization_id: string;
   agent_handle: string;
+  /** The webhook signing key, AES-256-GCM-encrypted with SIGNING_KEY_ENCRYPTION_KEY; null until one is created. */
+  signing_key_ciphertext: string | null;
+  signing_key_created_at: Date | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
@@ -69,12 +73,39 @@ export interface IdempotencyKeyTable {
   created_at: CreatedAt;
 }
 
+export interface CallTable {
+  id: Generated<string>;
+  organization_id: string;
+  phone_number_id: string;
+  agent_identity_id: string | null;
+  /** Telnyx's handle for the call; unique, so a redelivered `call.initiated` finds the same row. */
+  call_control_id: string;
+  workflow_id: string;
+  local_phone_number: string;
+  remote_phone_number: string;
+  direction: Generated<'inbound' | 'outbound'>;
+  status: CallStatus;
+  /** The number's action when the call came in. */
+  incoming_call_action: IncomingCallAction;
+  /** Where the call's audio streams, once answered. */
+  client_websocket_url: string | null;
+  hangup_reason: HangupReason | null;
+  /** Why the call was answered, rejected or ignored: for operators, never shown to customers. */
+  decision_reason: CallDecisionReason | null;
+  /** When the call was answered. */
+  started_at: Date | null;
+  ended_at: Date | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
 export interface Database {
   organizations: OrganizationTable;
   api_keys: ApiKeyTable;
   identities: IdentityTable;
   phone_numbers: PhoneNumberTable;
   idempotency_keys: IdempotencyKeyTable;
+  calls: CallTable;
 }
 
 export type Organization = Selectable<OrganizationTable>;
@@ -84,3 +115,6 @@ export type PhoneNumberRow = Selectable<PhoneNumberTable>;
 export type NewPhoneNumber = Insertable<PhoneNumberTable>;
 export type PhoneNumberUpdate = Updateable<PhoneNumberTable>;
 export type IdempotencyKey = Selectable<IdempotencyKeyTable>;
+export type CallRow = Selectable<CallTable>;
+export type NewCall = Insertable<CallTable>;
+export type CallUpdate = Updateable<CallTable>;

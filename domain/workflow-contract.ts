@@ -77,6 +77,8 @@ export const workflowIds = {
   /** What every provisioning id of the organization starts with (to pick its orders out of the carrier's list). */
   provisionsOf: (organizationId: string) => `provision/${organizationId}/`,
   release: (phoneNumberId: string) => `release/${phoneNumberId}`,
+  /** `call/<call_control_id>`: a redelivered `call.initiated` joins the running execution. */
+  call: (callControlId: string) => `call/${callControlId}`,
   watchPendingOrders: (phoneNumberId: string) => `watch-pending-orders/${phoneNumberId}`,
 };
 

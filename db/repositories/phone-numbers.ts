@@ -37,6 +37,16 @@ export function findLiveNumberOfIdentity(db: Db, identityId: string): Promise<Ph
     .executeTakeFirst();
 }
 
+/** The live (provisioning, active or paused) row holding this E.164 number, in any organization, or undefined. */
+export function findLiveNumberByE164(db: Db, number: string): Promise<PhoneNumberRow | undefined> {
+  return db
+    .selectFrom('phone_numbers')
+    .selectAll()
+    .where('number', '=', number)
+    .where('status', 'in', liveStatuses)
+    .executeTakeFirst();
+}
+
 /** Writes new call settings to the organization's number unless it was released meanwhile; resolves the row, or undefined. */
 export function updateCallSettings(
   db: Db,
