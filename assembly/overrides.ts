@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { WorkflowBundleOption } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import type { HostResolver } from '../api/security/callback-url-guard.js';
+import type { HostResolver } from '../outbound/callback-url-guard.js';
 import type { Carrier } from '../carrier/carrier.js';
 import type { WebhookVerifier } from '../carrier/webhook-verifier.js';
 import type { Config } from '../config/config.js';

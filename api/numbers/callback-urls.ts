@@ -1,5 +1,5 @@
 import { ValidationError, type ValidationIssue } from '../errors/api-error.js';
-import type { CallbackUrlGuard } from '../security/callback-url-guard.js';
+import type { CallbackUrlGuard } from '../../outbound/callback-url-guard.js';
 
 const callbackUrlFields = ['client_websocket_url', 'incoming_call_webhook_url'] as const;
 type CallbackUrlField = (typeof callbackUrlFields)[number];

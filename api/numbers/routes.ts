@@ -9,7 +9,7 @@ import { organizationOf } from '../auth.js';
 import { ApiError, numberForbidden, phoneNumberNotFound, ValidationError } from '../errors/api-error.js';
 import { parseOrThrow } from '../errors/zod-issues.js';
 import { logWorkflow } from '../middleware/request-logging.js';
-import { createCallbackUrlGuard, systemResolver, type HostResolver } from '../security/callback-url-guard.js';
+import { createCallbackUrlGuard, systemResolver, type HostResolver } from '../../outbound/callback-url-guard.js';
 import { uuidPattern } from '../shared-schemas.js';
 import { assertSafeCallbackUrls } from './callback-urls.js';
 import { presentPhoneNumber } from './presenter.js';

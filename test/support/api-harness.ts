@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { inject } from 'vitest';
-import type { HostResolver } from '../../api/security/callback-url-guard.js';
+import type { HostResolver } from '../../outbound/callback-url-guard.js';
 import { assemble } from '../../assembly/assemble.js';
 import { closingOnFailure } from '../../assembly/closing-on-failure.js';
 import { embeddedShutdown } from '../../assembly/embedded-shutdown.js';

@@ -8,7 +8,7 @@ import ts from 'typescript';
 export const layerRows: readonly (readonly string[])[] = [
   ['domain'],
   ['config', 'lifecycle'],
-  ['db', 'carrier'],
+  ['db', 'carrier', 'outbound'],
   ['activities'],
   ['workflows'],
   ['temporal'],

@@ -1,4 +1,4 @@
-import { systemResolver, type HostResolver } from '../../api/security/callback-url-guard.js';
+import { systemResolver, type HostResolver } from '../../outbound/callback-url-guard.js';
 
 /** An address example.com has answered with: public, so the SSRF guard lets it through. */
 export const publicTestAddress = '93.184.215.14';

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { allowedInDevelopment, blockedAddressKind, type BlockedAddressKind } from '../../../api/security/blocked-addresses.js';
+import { allowedInDevelopment, blockedAddressKind, type BlockedAddressKind } from '../../../outbound/blocked-addresses.js';
 
 /**
  * Teredo (RFC 4380) addresses: 2001:0:<server IPv4>:<flags>:<port ^ 0xffff>:<client IPv4 ^ 0xffffffff>.

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { createCallbackUrlGuard, systemResolver, type HostResolver } from '../../../api/security/callback-url-guard.js';
+import { createCallbackUrlGuard, systemResolver, type HostResolver } from '../../../outbound/callback-url-guard.js';
 
 /** The injected DNS: a table, so each case names exactly what the host resolves to. */
 const dns: Record<string, string[]> = {

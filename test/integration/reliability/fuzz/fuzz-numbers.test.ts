@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createCallbackUrlGuard } from '../../../../api/security/callback-url-guard.js';
+import { createCallbackUrlGuard } from '../../../../outbound/callback-url-guard.js';
 import { startApiHarness, type ApiHarness } from '../../../support/api-harness.js';
 import {
   anyAuthHeaders,
