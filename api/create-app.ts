@@ -9,9 +9,11 @@ import type { WebhookVerifier } from '../carrier/webhook-verifier.js';
 import type { Config } from '../config/config.js';
 import type { Database } from '../db/schema.js';
 import { requireApiKey } from './auth.js';
+import { callRoutes } from './calls/routes.js';
 import { notFound } from './errors/api-error.js';
 import { renderErrors } from './errors/render-error.js';
 import { identityRoutes } from './identities/routes.js';
+import { signingKeyRoutes } from './identities/signing-key-routes.js';
 import { createApiMetrics, metricsEndpoint } from './metrics/api-metrics.js';
 import { requestMetrics, routeMount } from './metrics/request-metrics.js';
 import { healthRoutes } from './middleware/health.js';
@@ -72,12 +74,16 @@ export function createApp(deps: AppDeps): Express {
     parseJsonBody,
   );
   const numbers = numberRoutes(deps);
-  const identities = identityRoutes(deps);
+  // One router per mount, so the auth and rate-limit middleware run once per request.
+  const identities = express.Router().use(identityRoutes(deps), signingKeyRoutes(deps));
+  const calls = callRoutes(deps);
   for (const [path, router] of [
     ['/api/v1/phone/numbers', numbers],
     ['/numbers', numbers],
     ['/api/v1/identities', identities],
     ['/identities', identities],
+    ['/api/v1/phone/calls', calls],
+    ['/calls', calls],
   ] as const) {
     app.use(path, routeMount(path), api, router);
   }
