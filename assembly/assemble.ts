@@ -118,6 +118,7 @@ export function assemble(overrides: AssemblyOverrides = {}): Assembly {
       config,
       logger,
       ...(workflowBundle ? { workflowBundle } : {}),
+      ...(overrides.resolveHost ? { resolveHost: overrides.resolveHost } : {}),
     }).finally(() => apart?.dispose());
     const running = runWorker(created);
     shutdown.add(() => running.stop());

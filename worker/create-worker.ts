@@ -18,6 +18,8 @@ export interface WorkerDeps {
   /** Activity settings, and the tuning keys (concurrency, sticky cache) where given. */
   config: ActivityDeps['config'] & Partial<WorkerTuningConfig>;
   logger?: Logger;
+  /** Resolves customer URL hosts for the SSRF guard in activities; defaults to the system resolver. */
+  resolveHost?: ActivityDeps['resolveHost'];
   /** A prebuilt bundle (tests bundle once per file); otherwise `workflowsPath` is bundled. */
   workflowBundle?: WorkflowBundleOption;
 }
@@ -28,7 +30,13 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
     connection: deps.connection,
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
-    activities: createActivities({ db: deps.db, carrier: deps.carrier, config: deps.config, temporal: deps.temporal }),
+    activities: createActivities({
+      db: deps.db,
+      carrier: deps.carrier,
+      config: deps.config,
+      temporal: deps.temporal,
+      ...(deps.resolveHost ? { resolveHost: deps.resolveHost } : {}),
+    }),
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath }),
     ...workerTuning(deps.config),
   });

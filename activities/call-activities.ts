@@ -1,0 +1,136 @@
+import { log } from '@temporalio/activity';
+import type { Kysely } from 'kysely';
+import type { Carrier, CallCommandResult } from '../carrier/carrier.js';
+import type { Config } from '../config/config.js';
+import type { CallStatus, IncomingCallInput } from '../domain/calls.js';
+import type { IncomingCallAction, PhoneNumberStatus } from '../domain/phone-number.js';
+import { findCall, insertOrFindCall, updateLiveCall } from '../db/repositories/calls.js';
+import { findLiveNumberByE164 } from '../db/repositories/phone-numbers.js';
+import type { CallUpdate, Database } from '../db/schema.js';
+import { createCallbackUrlGuard, systemResolver, type HostResolver } from '../outbound/callback-url-guard.js';
+import { carrierCall } from './carrier-failure.js';
+
+export interface CallActivityDeps {
+  db: Kysely<Database>;
+  carrier: Carrier;
+  config: Pick<Config, 'ALLOW_PRIVATE_CALLBACK_URLS'>;
+  /** Resolves stream URL hosts for the SSRF guard; defaults to the system resolver. */
+  resolveHost?: HostResolver;
+}
+
+/** What `handleIncomingCall` learns about the called number: no customer secret (webhook URL, signing key) leaves the database. */
+export type IncomingCallTarget =
+  | { known: false }
+  | {
+      known: true;
+      callId: string;
+      /** The row's status now: ended when a run after retention found the call already settled. */
+      callStatus: CallStatus;
+      organizationId: string;
+      phoneNumberId: string;
+      agentHandle: string | null;
+      action: IncomingCallAction;
+      numberStatus: PhoneNumberStatus;
+      /** The number's own `client_websocket_url`. */
+      clientWebsocketUrl: string | null;
+    };
+
+/** What Telnyx carries to the media stream (`client_state`, base64 JSON): who the call is for. */
+export interface CallStreamContext {
+  call_id: string;
+  local_phone_number: string;
+  remote_phone_number: string;
+  agent_handle: string | null;
+}
+
+/** The command id of one command of one call workflow: a retried activity sends the same id, which Telnyx ignores. */
+const commandId = (workflowId: string, command: string) => `${workflowId}/${command}`;
+
+/** Call row fields the workflow writes; timestamps travel as ISO strings. */
+export type CallProgressChange = Omit<CallUpdate, 'id' | 'updated_at' | 'started_at' | 'ended_at'> & {
+  started_at?: string;
+  ended_at?: string;
+};
+
+export function createCallActivities({ db, carrier, config, resolveHost = systemResolver }: CallActivityDeps) {
+  return {
+    /**
+     * Finds the active or paused number called (`to`) and inserts the call's row as `ringing`, or finds
+     * the row an earlier attempt (or a run after retention) inserted. Unknown, released and still
+     * provisioning numbers get no row.
+     */
+    async beginIncomingCall(input: IncomingCallInput & { workflowId: string }): Promise<IncomingCallTarget> {
+      const number = await findLiveNumberByE164(db, input.to);
+      if (!number || number.status === 'provisioning') return { known: false };
+      const identity = number.agent_identity_id
+        ? await db.selectFrom('identities').select('agent_handle').where('id', '=', number.agent_identity_id).executeTakeFirst()
+        : undefined;
+      const row = await insertOrFindCall(db, {
+        organization_id: number.organization_id,
+        phone_number_id: number.id,
+        agent_identity_id: number.agent_identity_id,
+        call_control_id: input.callControlId,
+        workflow_id: input.workflowId,
+        local_phone_number: input.to,
+        remote_phone_number: input.from,
+        status: 'ringing',
+        incoming_call_action: number.incoming_call_action,
+        client_websocket_url: null,
+      });
+      return {
+        known: true,
+        callId: row.id,
+        callStatus: row.status,
+        organizationId: row.organization_id,
+        phoneNumberId: row.phone_number_id,
+        agentHandle: identity?.agent_handle ?? null,
+        action: row.incoming_call_action,
+        numberStatus: number.status,
+        clientWebsocketUrl: number.client_websocket_url,
+      };
+    },
+
+    /**
+     * Answers with media streaming to `streamUrl` once the SSRF guard (in this worker's mode) approves
+     * it: `stream_url_refused` when it does not, and nothing is sent to the carrier.
+     */
+    async answerIncomingCall(input: {
+      workflowId: string;
+      callControlId: string;
+      streamUrl: string;
+      context: CallStreamContext;
+    }): Promise<CallCommandResult | 'stream_url_refused'> {
+      const guard = createCallbackUrlGuard({ allowPrivate: config.ALLOW_PRIVATE_CALLBACK_URLS, resolveHost });
+      const refusal = await guard(input.streamUrl);
+      if (refusal || !/^wss?:\/\//i.test(input.streamUrl)) {
+        log.warn('stream URL refused; the call is rejected', { callId: input.context.call_id, reason: refusal?.msg ?? 'not a ws(s) URL' });
+        return 'stream_url_refused';
+      }
+      const clientState = Buffer.from(JSON.stringify(input.context)).toString('base64');
+      return carrierCall((options) =>
+        carrier.answerCall(input.callControlId, { streamUrl: input.streamUrl, clientState, commandId: commandId(input.workflowId, 'answer') }, options),
+      );
+    },
+
+    async rejectIncomingCall(input: { workflowId: string; callControlId: string }): Promise<CallCommandResult> {
+      return carrierCall((options) =>
+        carrier.rejectCall(input.callControlId, { cause: 'CALL_REJECTED', commandId: commandId(input.workflowId, 'reject') }, options),
+      );
+    },
+
+    async hangUpCall(input: { workflowId: string; callControlId: string }): Promise<CallCommandResult> {
+      return carrierCall((options) => carrier.hangupCall(input.callControlId, { commandId: commandId(input.workflowId, 'hangup') }, options));
+    },
+
+    /** Writes the change to a call that has not ended; resolves the status the row now has (an ended row is left as it was). */
+    async recordCallProgress(callId: string, change: CallProgressChange): Promise<CallStatus | null> {
+      const { started_at: startedAt, ended_at: endedAt, ...fields } = change;
+      const row = await updateLiveCall(db, callId, {
+        ...fields,
+        ...(startedAt === undefined ? {} : { started_at: new Date(startedAt) }),
+        ...(endedAt === undefined ? {} : { ended_at: new Date(endedAt) }),
+      });
+      return (row ?? (await findCall(db, callId)))?.status ?? null;
+    },
+  };
+}
