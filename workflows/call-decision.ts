@@ -1,0 +1,66 @@
+import { log, proxyActivities } from '@temporalio/workflow';
+import type { IncomingCallTarget } from '../activities/call-activities.js';
+import { callDecisionReasons, type CallDecisionReason, type CustomerWebhookOutcome } from '../domain/calls.js';
+import { failureMessage } from './failures.js';
+
+/** What the workflow does with a ringing call to a known number. */
+export type CallDecision =
+  | { kind: 'answer'; streamUrl: string | null; reason: CallDecisionReason }
+  /** `failed`: the call is rejected because something failed (fail closed), not by a rule or the customer. */
+  | { kind: 'reject'; reason: CallDecisionReason; failed: boolean }
+  | { kind: 'ignore'; reason: CallDecisionReason };
+
+/** The customer webhook activity, by name: it never throws for the customer's failures, only for its own. */
+interface CustomerWebhookActivities {
+  askCustomerWebhook(input: { callId: string }): Promise<CustomerWebhookOutcome>;
+}
+
+/**
+ * The webhook activity enforces CALL_WEBHOOK_TIMEOUT_MS on the customer itself; this bounds its own
+ * failures (a database blip reading the signing key) while the caller is still ringing.
+ */
+const customerWebhook = proxyActivities<CustomerWebhookActivities>({
+  startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: '40 seconds',
+  retry: { initialInterval: '200 ms', backoffCoefficient: 2, maximumInterval: '2 seconds', maximumAttempts: 3 },
+});
+
+type KnownTarget = Extract<IncomingCallTarget, { known: true }>;
+
+const reject = (reason: CallDecisionReason, failed = false): CallDecision => ({ kind: 'reject', reason, failed });
+
+/** `auto_reject` and paused numbers reject, `auto_accept` answers, `webhook` asks the customer (and fails closed). */
+export async function decideCall(target: KnownTarget): Promise<CallDecision> {
+  if (target.numberStatus === 'paused') return reject(callDecisionReasons.numberPaused);
+  switch (target.action) {
+    case 'auto_reject':
+      return reject(callDecisionReasons.autoReject);
+    case 'auto_accept':
+      return { kind: 'answer', streamUrl: target.clientWebsocketUrl, reason: callDecisionReasons.autoAccept };
+    case 'webhook':
+      return askCustomer(target);
+  }
+}
+
+async function askCustomer(target: KnownTarget): Promise<CallDecision> {
+  let outcome: CustomerWebhookOutcome;
+  try {
+    outcome = await customerWebhook.askCustomerWebhook.executeWithOptions({ summary: 'Ask the customer webhook' }, [{ callId: target.callId }]);
+  } catch (error) {
+    log.error('the customer webhook activity failed; rejecting the call', { callId: target.callId, error: failureMessage(error) });
+    return reject(callDecisionReasons.webhookUnreachable, true);
+  }
+  if (!outcome.ok) {
+    log.warn('the customer webhook failed; rejecting the call', { callId: target.callId, reason: outcome.reason, detail: outcome.detail });
+    return reject(outcome.reason, true);
+  }
+  const { decision } = outcome;
+  switch (decision.action) {
+    case 'answer':
+      return { kind: 'answer', streamUrl: decision.clientWebsocketUrl ?? target.clientWebsocketUrl, reason: callDecisionReasons.webhookAnswer };
+    case 'reject':
+      return reject(callDecisionReasons.webhookReject);
+    case 'ignore':
+      return { kind: 'ignore', reason: callDecisionReasons.webhookIgnore };
+  }
+}
