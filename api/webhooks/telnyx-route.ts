@@ -1,8 +1,9 @@
 import express, { Router } from 'express';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { z } from 'zod';
 import type { TelnyxEvent, WebhookVerifier } from '../../carrier/webhook-verifier.js';
 import { orderCompletedSignal } from '../../domain/workflow-contract.js';
+import { callEventTypes, handleCallEvent, type CallEventDeps } from './call-events.js';
 import { ApiError } from '../errors/api-error.js';
 import { logWorkflow } from '../middleware/request-logging.js';
 
@@ -22,12 +23,15 @@ const flatHeaders = (headers: NodeJS.Dict<string | string[]>): Record<string, st
       .map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : value]),
   );
 
+const isCallEvent = (eventType: string) => (callEventTypes as readonly string[]).includes(eventType);
+
 /**
  * POST /webhooks/telnyx: signature first, nothing done without it. `number_order.complete` is relayed
- * as the `orderCompleted` signal to the workflow named by the order's `customer_reference`; other
- * events, and orders whose workflow is gone, are acknowledged and ignored.
+ * as the `orderCompleted` signal to the workflow named by the order's `customer_reference`; Call
+ * Control events start or signal the call's workflow (`call-events.ts`); other events, events whose
+ * payload does not parse, and orders or calls whose workflow is gone, are acknowledged and ignored.
  */
-export function telnyxWebhookRoute({ temporal, webhookVerifier }: { temporal: Client; webhookVerifier: WebhookVerifier }): Router {
+export function telnyxWebhookRoute({ temporal, webhookVerifier, config }: CallEventDeps & { webhookVerifier: WebhookVerifier }): Router {
   const router = Router();
   router.post('/', express.raw({ type: () => true, limit: '64kb' }), async (req, res) => {
     const rawBody = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
@@ -36,6 +40,12 @@ export function telnyxWebhookRoute({ temporal, webhookVerifier }: { temporal: Cl
       event = await webhookVerifier(rawBody, flatHeaders(req.headers));
     } catch {
       throw new ApiError('unauthorized', 'Webhook signature verification failed');
+    }
+    if (isCallEvent(event.data.event_type)) {
+      const result = await handleCallEvent(event, { temporal, config }, req.log);
+      if ('workflowId' in result) logWorkflow(res, result.workflowId);
+      res.status(200).json({ received: true });
+      return;
     }
     const parsed = orderCompletedEvent.safeParse(event.data);
     if (parsed.success && parsed.data.payload.customer_reference) {
