@@ -12,6 +12,7 @@ import { migrateToLatest } from '../db/migrator.js';
 import type { Database } from '../db/schema.js';
 import { onShutdown, type Shutdown } from '../lifecycle/on-shutdown.js';
 import { temporalConnectionOptions } from '../temporal/connection-options.js';
+import { payloadDataConverter } from '../temporal/payload-codec/data-converter.js';
 import type { RunningWorker } from '../worker/run-worker.js';
 import { carrierTarget, webhookPublicKey, type CarrierTarget } from './carrier-target.js';
 import { once } from './once.js';
@@ -61,6 +62,8 @@ export function assemble(overrides: AssemblyOverrides = {}): Assembly {
   const shutdown = overrides.shutdown ?? onShutdown([], { onError: (error) => logger.warn({ err: error }, 'error while stopping') });
   const target = carrierTarget(config, overrides.sandbox);
   const connectionOptions = once(() => overrides.temporalConnection ?? temporalConnectionOptions(config));
+  // Read now, so a bad PAYLOAD_CODEC_KEYS stops the process at start; the same codec for every client and worker.
+  const dataConverter = payloadDataConverter(config);
 
   const temporalRuntime = once(async () => {
     if (overrides.installTemporalRuntime === false) return { metricsAddress: undefined };
@@ -86,7 +89,7 @@ export function assemble(overrides: AssemblyOverrides = {}): Assembly {
     if (overrides.temporalClient) return overrides.temporalClient;
     const connection = Connection.lazy(connectionOptions());
     shutdown.add(() => connection.close());
-    return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+    return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, ...(dataConverter ? { dataConverter } : {}) });
   });
 
   const workerConnection = once(async () => {
@@ -118,6 +121,7 @@ export function assemble(overrides: AssemblyOverrides = {}): Assembly {
       config,
       logger,
       ...(workflowBundle ? { workflowBundle } : {}),
+      ...(dataConverter ? { dataConverter } : {}),
       ...(overrides.resolveHost ? { resolveHost: overrides.resolveHost } : {}),
     }).finally(() => apart?.dispose());
     const running = runWorker(created);

@@ -1,3 +1,4 @@
+import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
@@ -22,6 +23,8 @@ export interface WorkerDeps {
   resolveHost?: ActivityDeps['resolveHost'];
   /** A prebuilt bundle (tests bundle once per file); otherwise `workflowsPath` is bundled. */
   workflowBundle?: WorkflowBundleOption;
+  /** The payload codec (encryption), the same as the clients'; the SDK's default without one. */
+  dataConverter?: DataConverter;
 }
 
 /** The provisioning/release worker with its activities bound to the given pool, carrier and config. */
@@ -38,6 +41,7 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
       ...(deps.resolveHost ? { resolveHost: deps.resolveHost } : {}),
     }),
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath }),
+    ...(deps.dataConverter ? { dataConverter: deps.dataConverter } : {}),
     ...workerTuning(deps.config),
   });
   deps.logger?.info({ taskQueue: deps.taskQueue, namespace: deps.namespace }, 'worker created');
