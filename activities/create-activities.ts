@@ -6,13 +6,14 @@ import type { Database } from '../db/schema.js';
 import type { HostResolver } from '../outbound/callback-url-guard.js';
 import { createCallActivities } from './call-activities.js';
 import { createCarrierActivities } from './carrier-activities.js';
+import { createCustomerWebhookActivities } from './customer-webhook-activities.js';
 import { createDatabaseActivities } from './database-activities.js';
 import { createReconcileActivities } from './reconcile-activities.js';
 
 export interface ActivityDeps {
   db: Kysely<Database>;
   carrier: Carrier;
-  config: Pick<Config, 'ORG_NUMBER_LIMIT' | 'TELNYX_CONNECTION_ID' | 'DEPLOYMENT_ID' | 'CARRIER_LIST_LAG_MS' | 'ALLOW_PRIVATE_CALLBACK_URLS'>;
+  config: Pick<Config, 'ORG_NUMBER_LIMIT' | 'TELNYX_CONNECTION_ID' | 'DEPLOYMENT_ID' | 'CARRIER_LIST_LAG_MS' | 'ALLOW_PRIVATE_CALLBACK_URLS' | 'CALL_WEBHOOK_TIMEOUT_MS' | 'SIGNING_KEY_ENCRYPTION_KEY'>;
   /** The worker's Temporal client, in its namespace: reconciliation asks it whether a row's workflow still runs. */
   temporal: Client;
   /** Resolves customer URL hosts for the SSRF guard (stream URLs, webhooks); defaults to the system resolver. */
@@ -25,6 +26,7 @@ export function createActivities({ db, carrier, config, temporal, resolveHost }:
     ...createDatabaseActivities({ db, config }),
     ...createCarrierActivities({ carrier, config }),
     ...createReconcileActivities({ db, carrier, temporal }),
+    ...createCustomerWebhookActivities({ db, config, ...(resolveHost ? { resolveHost } : {}) }),
     ...createCallActivities({ db, carrier, config, ...(resolveHost ? { resolveHost } : {}) }),
   };
 }

@@ -41,28 +41,29 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 }
 
 /**
- * Checks that a customer URL cannot point the service (or the carrier acting for it) at internal
- * addresses: IP literals and every A/AAAA answer of a name are classified. Resolves undefined when the
- * URL may be stored, else the refusal. A URL that does not parse is the schema's concern and passes here.
+ * What the guard says about one host: every address it resolved to (all approved; the only ones a
+ * connection may use), or why it is refused. In development mode a name that does not resolve passes
+ * with no address: it may be stored, and nothing can connect to it.
  */
-export function createCallbackUrlGuard(options: CallbackUrlGuardOptions) {
+export type HostApproval = { addresses: string[] } | { refusal: CallbackUrlRefusal };
+
+/**
+ * Classifies a URL host (as `new URL(…).hostname` has it, IPv6 in brackets): IP literals and every
+ * A/AAAA answer of a name. The host is resolved once; a caller that connects uses the approved addresses
+ * and never resolves again, so a second answer (DNS rebinding) cannot change where it connects.
+ */
+export function createHostGuard(options: CallbackUrlGuardOptions) {
   const { allowPrivate, resolveHost, resolveTimeoutMs = 3_000 } = options;
   const refuses = (kind: BlockedAddressKind) => !(allowPrivate && allowedInDevelopment(kind));
 
-  return async function checkCallbackUrl(value: string): Promise<CallbackUrlRefusal | undefined> {
-    let hostname: string;
-    try {
-      hostname = new URL(value).hostname.toLowerCase();
-    } catch {
-      return undefined;
-    }
-    const host = hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '');
-    if (metadataHostnames.has(host)) return forbidden(host, 'cloud metadata');
+  return async function approveHost(hostname: string): Promise<HostApproval> {
+    const host = hostname.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+    if (metadataHostnames.has(host)) return { refusal: forbidden(host, 'cloud metadata') };
     if (isIP(host)) {
       const kind = blockedAddressKind(host);
-      return kind && refuses(kind) ? forbidden(host, kind) : undefined;
+      return kind && refuses(kind) ? { refusal: forbidden(host, kind) } : { addresses: [host] };
     }
-    if (isLocalhostName(host) && refuses('loopback')) return forbidden(host, 'loopback');
+    if (isLocalhostName(host) && refuses('loopback')) return { refusal: forbidden(host, 'loopback') };
 
     let addresses: string[];
     try {
@@ -72,14 +73,36 @@ export function createCallbackUrlGuard(options: CallbackUrlGuardOptions) {
     }
     if (addresses.length === 0 || !addresses.every((address) => isIP(address))) {
       return allowPrivate
-        ? undefined
-        : { type: 'url_host_unresolvable', msg: `Host "${host}" does not resolve to any address; callback URLs must reach a public host` };
+        ? { addresses: [] }
+        : { refusal: { type: 'url_host_unresolvable', msg: `Host "${host}" does not resolve to any address; callback URLs must reach a public host` } };
     }
     for (const address of addresses) {
       const kind = blockedAddressKind(address);
-      if (kind && refuses(kind)) return forbidden(host, kind, address);
+      if (kind && refuses(kind)) return { refusal: forbidden(host, kind, address) };
     }
-    return undefined;
+    return { addresses };
+  };
+}
+
+export type HostGuard = ReturnType<typeof createHostGuard>;
+
+/**
+ * Checks that a customer URL cannot point the service (or the carrier acting for it) at internal
+ * addresses. Resolves undefined when the URL may be stored, else the refusal. A URL that does not parse
+ * is the schema's concern and passes here.
+ */
+export function createCallbackUrlGuard(options: CallbackUrlGuardOptions) {
+  const approveHost = createHostGuard(options);
+
+  return async function checkCallbackUrl(value: string): Promise<CallbackUrlRefusal | undefined> {
+    let hostname: string;
+    try {
+      hostname = new URL(value).hostname;
+    } catch {
+      return undefined;
+    }
+    const approval = await approveHost(hostname);
+    return 'refusal' in approval ? approval.refusal : undefined;
   };
 }
 
