@@ -1,6 +1,8 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { callSchema, listCallsQuerySchema } from './calls/schemas.js';
 import { createIdentityBodySchema, identityDetailSchema, identitySummarySchema } from './identities/schemas.js';
+import { signingKeySchema, signingKeyStatusSchema } from './identities/signing-key-schemas.js';
 import { listNumbersQuerySchema, phoneNumberSchema, provisionNumberBodySchema, updateNumberBodySchema } from './numbers/schemas.js';
 import { errorResponseSchema, validationErrorResponseSchema } from './shared-schemas.js';
 
@@ -94,6 +96,42 @@ function identityRoutes(base: string, tag: string): RouteConfig[] {
       request: { params: handle },
       responses: { '204': { description: 'Released' }, '404': error('not_found: no such identity, or it has no phone number'), ...common },
     },
+    {
+      method: 'post', path: `${item}/signing-key`, tags: [tag], summary: 'Create or rotate the webhook signing key; the key is shown this once',
+      request: { params: handle },
+      responses: {
+        '200': { description: 'The new key', ...json(signingKeySchema) },
+        '404': error('not_found'),
+        ...common,
+        '503': error('signing_keys_unavailable: SIGNING_KEY_ENCRYPTION_KEY is not configured; or unavailable (with Retry-After)'),
+      },
+    },
+    {
+      method: 'get', path: `${item}/signing-key`, tags: [tag], summary: 'Whether the identity has a webhook signing key', request: { params: handle },
+      responses: { '200': { description: 'Its status', ...json(signingKeyStatusSchema) }, '404': error('not_found'), ...common },
+    },
+  ];
+}
+
+const callId = z.object({ id: z.string().meta({ description: 'Call UUID', example: '5b0e7c2a-1d3f-4a6b-8c9d-0e1f2a3b4c5d' }) });
+
+function callRoutes(base: string, tag: string): RouteConfig[] {
+  const item = `${base}/{id}`;
+  const found = { '404': error('not_found: no such call in your organization (or a malformed id)') };
+  return [
+    {
+      method: 'get', path: base, tags: [tag], summary: 'List calls, newest first', request: { query: listCallsQuerySchema },
+      responses: { '200': { description: 'Calls', ...json(z.array(callSchema)) }, '422': validationError, ...common },
+    },
+    {
+      method: 'get', path: item, tags: [tag], summary: 'Get a call', request: { params: callId },
+      responses: { '200': { description: 'The call', ...json(callSchema) }, ...found, ...common },
+    },
+    {
+      method: 'post', path: `${item}/hangup`, tags: [tag], summary: 'Hang up a live call (the status may stay live for a moment)',
+      request: { params: callId },
+      responses: { '200': { description: 'The call', ...json(callSchema) }, ...found, '409': error('call_ended'), ...common },
+    },
   ];
 }
 
@@ -120,6 +158,8 @@ export function buildOpenApiDocument() {
     ...numberRoutes('/numbers', 'phone numbers (short alias)'),
     ...identityRoutes('/api/v1/identities', 'identities'),
     ...identityRoutes('/identities', 'identities (short alias)'),
+    ...callRoutes('/api/v1/phone/calls', 'calls'),
+    ...callRoutes('/calls', 'calls (short alias)'),
     ...operationRoutes,
   ];
   for (const route of routes) registry.registerPath(route);

@@ -10,6 +10,7 @@ export const errorTable = {
   identity_exists: { status: 409, detail: 'An agent identity with this handle already exists' },
   idempotency_key_reused: { status: 409, detail: 'This Idempotency-Key was already used with a different request body' },
   number_released: { status: 409, detail: 'This phone number has been released and can no longer be changed' },
+  call_ended: { status: 409, detail: 'This call has already ended' },
   payload_too_large: { status: 413, detail: 'Request body is larger than 16 KiB' },
   unsupported_media_type: { status: 415, detail: 'Request body must be JSON (Content-Type: application/json)' },
   validation_error: { status: 422, detail: 'Validation failed' },
@@ -19,6 +20,11 @@ export const errorTable = {
   internal_error: { status: 500, detail: 'Internal server error' },
   carrier_provisioning_failed: { status: 502, detail: 'Telnyx provisioning failed' },
   unavailable: { status: 503, detail: 'Service temporarily unavailable; retry later' },
+  // A configuration matter, not a passing outage: no Retry-After.
+  signing_keys_unavailable: {
+    status: 503,
+    detail: 'Webhook signing keys are not available on this server: SIGNING_KEY_ENCRYPTION_KEY is not configured',
+  },
 } as const satisfies Record<string, { status: number; detail: string }>;
 
 export type ErrorCode = keyof typeof errorTable;

@@ -21,6 +21,10 @@ const documentedRoutes: [string, string][] = [
     ['post', base], ['get', base], ['get', `${base}/{handle}`], ['delete', `${base}/{handle}`],
     // Not in api.md: the Inkbox SDKs' identity.release_phone_number() calls it.
     ['delete', `${base}/{handle}/phone_number`],
+    ['post', `${base}/{handle}/signing-key`], ['get', `${base}/{handle}/signing-key`],
+  ]),
+  ...['/api/v1/phone/calls', '/calls'].flatMap((base): [string, string][] => [
+    ['get', base], ['get', `${base}/{id}`], ['post', `${base}/{id}/hangup`],
   ]),
   ['post', '/webhooks/telnyx'], ['get', '/healthz'], ['get', '/readyz'],
 ];
