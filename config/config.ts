@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { resolveTemporalSettings, type TemporalAliasKey, type TemporalSettings } from './temporal-settings.js';
 
 /** The longest ORDER_DEADLINE_MS: a provisioning never waits on one carrier order for more than a week. */
 export const maxOrderDeadlineMs = 7 * 24 * 60 * 60 * 1000;
@@ -24,23 +25,47 @@ const schema = z.object({
   DATABASE_URL: optionalText.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
   /** Folder for local state: the embedded database, the dev server's SQLite file, the sandbox state. */
   DATA_DIR: z.string().min(1).default('.data'),
-  /** host:port of a Temporal frontend. Unset: `npm start` launches a dev server; api/worker use 127.0.0.1:7233. */
+  /**
+   * TOML file of Temporal client profiles, as the `temporal` CLI reads (`@temporalio/envconfig`). Unset:
+   * the CLI's default file (`~/.config/temporalio/temporal.toml` on Linux) when there is one.
+   */
+  TEMPORAL_CONFIG_FILE: optionalText,
+  /** Profile of that file to use. Unset: `default` (none is fine); a named profile must exist. */
+  TEMPORAL_PROFILE: optionalText,
+  /** host:port of a Temporal frontend; over the profile's. Unset: `npm start` launches a dev server; api/worker use 127.0.0.1:7233. */
   TEMPORAL_ADDRESS: optionalText.pipe(z.string().regex(/^[^\s:]+:\d+$/, 'must be host:port').optional()),
-  /** Temporal namespace. */
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  /** Temporal namespace; over the profile's. Unset: the profile's, else `default`. */
+  TEMPORAL_NAMESPACE: optionalText,
   /** Task queue shared by the API (client) and the worker. */
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('phone-numbers'),
-  /** Reach Temporal over TLS with the system's CAs (Temporal Cloud). The TLS paths and TEMPORAL_API_KEY imply it. */
-  TEMPORAL_TLS: flag(false),
+  /**
+   * TLS on (`true`, with the system's CAs unless a CA is given) or off (`false`, refused next to TLS
+   * files or a server name). Unset: the profile's, else on when a TLS setting or TEMPORAL_API_KEY is given.
+   */
+  TEMPORAL_TLS: optionalText.pipe(z.enum(['true', 'false', '1', '0']).optional()).transform((value) => (value === undefined ? undefined : value === 'true' || value === '1')),
   /** PEM file of the CA that signed the Temporal frontend's certificate, when it is not publicly trusted. */
-  TEMPORAL_TLS_CA_PATH: optionalText,
-  /** PEM client certificate for mTLS; set TEMPORAL_TLS_KEY_PATH with it. */
-  TEMPORAL_TLS_CERT_PATH: optionalText,
-  /** PEM private key of TEMPORAL_TLS_CERT_PATH. */
-  TEMPORAL_TLS_KEY_PATH: optionalText,
+  TEMPORAL_TLS_SERVER_CA_CERT_PATH: optionalText,
+  /** The same CA as PEM text, instead of a file. */
+  TEMPORAL_TLS_SERVER_CA_CERT_DATA: optionalText,
+  /** PEM client certificate for mTLS; set the client key with it. */
+  TEMPORAL_TLS_CLIENT_CERT_PATH: optionalText,
+  /** The client certificate as PEM text, instead of a file. */
+  TEMPORAL_TLS_CLIENT_CERT_DATA: optionalText,
+  /** PEM private key of the client certificate. */
+  TEMPORAL_TLS_CLIENT_KEY_PATH: optionalText,
+  /** The client key as PEM text, instead of a file. */
+  TEMPORAL_TLS_CLIENT_KEY_DATA: optionalText,
   /** The name the server's certificate is checked against, when it is not TEMPORAL_ADDRESS's host. */
   TEMPORAL_TLS_SERVER_NAME: optionalText,
-  /** Temporal Cloud API key, sent as a bearer token (over TLS). */
+  /** Refused when true: the TypeScript SDK always verifies the server's host; set TEMPORAL_TLS_SERVER_NAME instead. */
+  TEMPORAL_TLS_DISABLE_HOST_VERIFICATION: flag(false).refine((disabled) => !disabled, 'is not supported by the TypeScript SDK (host verification stays on): set TEMPORAL_TLS_SERVER_NAME to the name on the certificate'),
+  /** Alias of TEMPORAL_TLS_SERVER_CA_CERT_PATH (both set: they must agree). */
+  TEMPORAL_TLS_CA_PATH: optionalText,
+  /** Alias of TEMPORAL_TLS_CLIENT_CERT_PATH (both set: they must agree). */
+  TEMPORAL_TLS_CERT_PATH: optionalText,
+  /** Alias of TEMPORAL_TLS_CLIENT_KEY_PATH (both set: they must agree). */
+  TEMPORAL_TLS_KEY_PATH: optionalText,
+  /** Temporal Cloud API key, sent as a bearer token (over TLS unless TEMPORAL_TLS is false); over the profile's. */
   TEMPORAL_API_KEY: optionalText,
   /** gRPC port of the dev server `npm start` launches when TEMPORAL_ADDRESS is unset. */
   TEMPORAL_DEV_PORT: integer(7233, 1),
@@ -159,8 +184,8 @@ const schema = z.object({
 });
 
 /**
- * Rules across keys: a client certificate needs its key and the other way round; a real Telnyx key
- * never falls back to sandbox defaults; the reconcile grace covers the order deadline.
+ * Rules across keys: a real Telnyx key never falls back to sandbox defaults; the reconcile grace covers
+ * the order deadline. The Temporal keys are checked once resolved (config/temporal-settings.ts).
  */
 const checkedSchema = schema.superRefine((config, context) => {
   if (config.TELNYX_API_KEY) {
@@ -175,12 +200,6 @@ const checkedSchema = schema.superRefine((config, context) => {
   if (config.RECONCILE_GRACE_MS < config.ORDER_DEADLINE_MS) {
     context.addIssue({ code: 'custom', path: ['RECONCILE_GRACE_MS'], message: 'must be at least ORDER_DEADLINE_MS' });
   }
-  if (config.TEMPORAL_TLS_CERT_PATH && !config.TEMPORAL_TLS_KEY_PATH) {
-    context.addIssue({ code: 'custom', path: ['TEMPORAL_TLS_KEY_PATH'], message: 'must be set with TEMPORAL_TLS_CERT_PATH (mTLS needs both)' });
-  }
-  if (config.TEMPORAL_TLS_KEY_PATH && !config.TEMPORAL_TLS_CERT_PATH) {
-    context.addIssue({ code: 'custom', path: ['TEMPORAL_TLS_CERT_PATH'], message: 'must be set with TEMPORAL_TLS_KEY_PATH (mTLS needs both)' });
-  }
 });
 
 /** Without a Telnyx key, the sandbox's connection and deployment id fill what was left unset. */
@@ -190,7 +209,8 @@ const resolvedSchema = checkedSchema.transform((config) => ({
   DEPLOYMENT_ID: config.DEPLOYMENT_ID ?? sandboxDefaults.DEPLOYMENT_ID,
 }));
 
-export type Config = Readonly<z.output<typeof resolvedSchema>>;
+/** The Temporal keys resolved with the profile file and the aliases folded in; the aliases themselves drop out. */
+export type Config = Readonly<Omit<z.output<typeof resolvedSchema>, TemporalAliasKey | keyof TemporalSettings> & TemporalSettings>;
 
 /** Thrown when the environment holds a bad value; the message names every bad key. */
 export class ConfigError extends Error {
@@ -206,7 +226,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
-  return Object.freeze(parsed.data);
+  const issues: string[] = [];
+  const temporal = resolveTemporalSettings(parsed.data, env, (key, message) => issues.push(`${key}: ${message}`));
+  if (issues.length > 0) throw new ConfigError(issues);
+  const { TEMPORAL_TLS_CA_PATH: _ca, TEMPORAL_TLS_CERT_PATH: _cert, TEMPORAL_TLS_KEY_PATH: _key, ...rest } = parsed.data;
+  return Object.freeze({ ...rest, ...temporal });
 }
 
 /** Every key the config reads, for documentation and deployment checks. */

@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, configKeys, loadConfig, maxOrderDeadlineMs } from '../../config/config.js';
 
 function configError(env: NodeJS.ProcessEnv): ConfigError {
@@ -138,5 +141,112 @@ describe('loadConfig', () => {
       'RECONCILE_GRACE_MS: must be at least ORDER_DEADLINE_MS',
     ]);
     expect(loadConfig({ ORDER_DEADLINE_MS: '7200000', RECONCILE_GRACE_MS: '7200000' }).RECONCILE_GRACE_MS).toBe(7_200_000);
+  });
+
+  describe('Temporal settings (the temporal CLI\'s profiles and TEMPORAL_* names)', () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'temporal-profiles-'));
+    afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+    let files = 0;
+    const profileFile = (toml: string) => {
+      const path = join(scratch, `temporal-${(files += 1)}.toml`);
+      writeFileSync(path, toml);
+      return path;
+    };
+    const profiles = profileFile(
+      [
+        '[profile.default]',
+        'address = "file-default:7233"',
+        'namespace = "from-file"',
+        '[profile.cloud]',
+        'address = "ns.acct.tmprl.cloud:7233"',
+        'namespace = "ns.acct"',
+        'api_key = "file-key"',
+        '[profile.cloud.tls]',
+        'server_name = "cloud.internal"',
+        'server_ca_cert_data = "CA PEM"',
+        '[profile.plain]',
+        'address = "plain:7233"',
+        '[profile.plain.tls]',
+        'disabled = true',
+      ].join('\n'),
+    );
+
+    it('when TEMPORAL_CONFIG_FILE is set, then its default profile gives the address and namespace', () => {
+      const config = loadConfig({ TEMPORAL_CONFIG_FILE: profiles });
+
+      expect(config).toMatchObject({ TEMPORAL_ADDRESS: 'file-default:7233', TEMPORAL_NAMESPACE: 'from-file' });
+      expect(config.TEMPORAL_TLS).toBeUndefined();
+    });
+
+    it('when TEMPORAL_PROFILE names a profile, then its address, namespace, API key and TLS apply', () => {
+      expect(loadConfig({ TEMPORAL_CONFIG_FILE: profiles, TEMPORAL_PROFILE: 'cloud' })).toMatchObject({
+        TEMPORAL_ADDRESS: 'ns.acct.tmprl.cloud:7233',
+        TEMPORAL_NAMESPACE: 'ns.acct',
+        TEMPORAL_API_KEY: 'file-key',
+        TEMPORAL_TLS_SERVER_NAME: 'cloud.internal',
+        TEMPORAL_TLS_SERVER_CA_CERT_DATA: 'CA PEM',
+      });
+      expect(loadConfig({ TEMPORAL_CONFIG_FILE: profiles, TEMPORAL_PROFILE: 'plain' }).TEMPORAL_TLS).toBe(false);
+    });
+
+    it('when a TEMPORAL_* variable is set too, then it wins over the profile, field by field', () => {
+      const config = loadConfig({
+        TEMPORAL_CONFIG_FILE: profiles,
+        TEMPORAL_PROFILE: 'cloud',
+        TEMPORAL_NAMESPACE: 'from-env',
+        TEMPORAL_TLS_SERVER_CA_CERT_PATH: '/etc/ca.pem',
+      });
+
+      expect(config).toMatchObject({ TEMPORAL_ADDRESS: 'ns.acct.tmprl.cloud:7233', TEMPORAL_NAMESPACE: 'from-env', TEMPORAL_TLS_SERVER_CA_CERT_PATH: '/etc/ca.pem' });
+      expect(config.TEMPORAL_TLS_SERVER_CA_CERT_DATA).toBeUndefined();
+    });
+
+    it('when TEMPORAL_CONFIG_FILE is unset, then the CLI\'s default file under XDG_CONFIG_HOME is read, and none there is fine', () => {
+      const configHome = join(scratch, 'xdg');
+      expect(loadConfig({ XDG_CONFIG_HOME: configHome }).TEMPORAL_ADDRESS).toBeUndefined();
+
+      mkdirSync(join(configHome, 'temporalio'), { recursive: true });
+      writeFileSync(join(configHome, 'temporalio', 'temporal.toml'), '[profile.default]\naddress = "xdg:7233"\n');
+
+      expect(loadConfig({ XDG_CONFIG_HOME: configHome }).TEMPORAL_ADDRESS).toBe('xdg:7233');
+    });
+
+    it('when the file, the profile or the profile\'s address is wrong, then the error names the key', () => {
+      expect(configError({ TEMPORAL_CONFIG_FILE: join(scratch, 'missing.toml') }).issues).toEqual([expect.stringMatching(/^TEMPORAL_CONFIG_FILE: cannot read .*missing\.toml/)]);
+      expect(configError({ TEMPORAL_CONFIG_FILE: profileFile('[profile.default\n') }).issues).toEqual([expect.stringMatching(/^TEMPORAL_CONFIG_FILE: cannot load /)]);
+      expect(configError({ TEMPORAL_CONFIG_FILE: profiles, TEMPORAL_PROFILE: 'staging' }).issues).toEqual([`TEMPORAL_PROFILE: no profile "staging" in ${profiles}`]);
+      expect(configError({ TEMPORAL_CONFIG_FILE: profileFile('[profile.default]\naddress = "no-port"\n') }).issues).toEqual(['TEMPORAL_ADDRESS: must be host:port']);
+    });
+
+    it('when an alias and its standard name are both set, then equal values are accepted and different ones refused', () => {
+      expect(loadConfig({ TEMPORAL_TLS_CA_PATH: '/etc/ca.pem', TEMPORAL_TLS_SERVER_CA_CERT_PATH: '/etc/ca.pem' }).TEMPORAL_TLS_SERVER_CA_CERT_PATH).toBe('/etc/ca.pem');
+
+      expect(configError({ TEMPORAL_TLS_CA_PATH: '/etc/a.pem', TEMPORAL_TLS_SERVER_CA_CERT_PATH: '/etc/b.pem' }).issues).toEqual([
+        'TEMPORAL_TLS_CA_PATH: is an alias of TEMPORAL_TLS_SERVER_CA_CERT_PATH and says otherwise: set one of them',
+      ]);
+    });
+
+    it('when an alias is set alone, then the config carries it under the standard name and not the alias', () => {
+      const config = loadConfig({ TEMPORAL_TLS_CERT_PATH: '/etc/c.pem', TEMPORAL_TLS_KEY_PATH: '/etc/k.pem' });
+
+      expect(config).toMatchObject({ TEMPORAL_TLS_CLIENT_CERT_PATH: '/etc/c.pem', TEMPORAL_TLS_CLIENT_KEY_PATH: '/etc/k.pem' });
+      expect(Object.keys(config)).not.toContain('TEMPORAL_TLS_CERT_PATH');
+    });
+
+    it('when settings contradict each other, then each is refused with the key named', () => {
+      expect(configError({ TEMPORAL_TLS: 'false', TEMPORAL_TLS_SERVER_CA_CERT_PATH: '/etc/ca.pem' }).issues).toEqual([
+        'TEMPORAL_TLS: is false (TLS off) but TEMPORAL_TLS_SERVER_CA_CERT_PATH is set: drop one side',
+      ]);
+      expect(configError({ TEMPORAL_CONFIG_FILE: profiles, TEMPORAL_PROFILE: 'plain', TEMPORAL_TLS_SERVER_NAME: 'x' }).issues).toEqual([
+        expect.stringMatching(/^TEMPORAL_TLS: is false .*TEMPORAL_TLS_SERVER_NAME/),
+      ]);
+      expect(configError({ TEMPORAL_TLS_CLIENT_CERT_PATH: '/c.pem', TEMPORAL_TLS_CLIENT_CERT_DATA: 'PEM', TEMPORAL_TLS_CLIENT_KEY_DATA: 'PEM' }).issues).toEqual([
+        expect.stringMatching(/^TEMPORAL_TLS_CLIENT_CERT_DATA: cannot be set with TEMPORAL_TLS_CLIENT_CERT_PATH/),
+      ]);
+      expect(configError({ TEMPORAL_TLS_DISABLE_HOST_VERIFICATION: 'true' }).issues).toEqual([
+        expect.stringMatching(/^TEMPORAL_TLS_DISABLE_HOST_VERIFICATION: is not supported by the TypeScript SDK/),
+      ]);
+      expect(configError({ TEMPORAL_TLS: 'maybe' }).issues).toEqual([expect.stringMatching(/^TEMPORAL_TLS: /)]);
+    });
   });
 });

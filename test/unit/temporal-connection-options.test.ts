@@ -38,15 +38,52 @@ describe('temporalConnectionOptions', () => {
     });
   });
 
+  it('when Temporal\'s standard names are set instead of the aliases, then the TLS config is the same', () => {
+    const standard = temporalConnectionOptions(
+      loadConfig({
+        TEMPORAL_TLS_SERVER_CA_CERT_PATH: certificates.caPath,
+        TEMPORAL_TLS_CLIENT_CERT_PATH: certificates.clientCertPath,
+        TEMPORAL_TLS_CLIENT_KEY_PATH: certificates.clientKeyPath,
+      }),
+    );
+    const aliases = temporalConnectionOptions(
+      loadConfig({ TEMPORAL_TLS_CA_PATH: certificates.caPath, TEMPORAL_TLS_CERT_PATH: certificates.clientCertPath, TEMPORAL_TLS_KEY_PATH: certificates.clientKeyPath }),
+    );
+
+    expect(standard.tls?.clientCertPair?.crt).toEqual(certificates.read(certificates.clientCertPath));
+    expect(standard).toEqual(aliases);
+  });
+
+  it('when the PEMs are given as text (*_DATA), then that text is the TLS config', () => {
+    const text = (path: string) => certificates.read(path).toString('utf8');
+    const options = temporalConnectionOptions(
+      loadConfig({
+        TEMPORAL_TLS_SERVER_CA_CERT_DATA: text(certificates.caPath),
+        TEMPORAL_TLS_CLIENT_CERT_DATA: text(certificates.clientCertPath),
+        TEMPORAL_TLS_CLIENT_KEY_DATA: text(certificates.clientKeyPath),
+      }),
+    );
+
+    const pem = (path: string) => Buffer.from(text(path).trim());
+    expect(options.tls).toEqual({
+      serverRootCACertificate: pem(certificates.caPath),
+      clientCertPair: { crt: pem(certificates.clientCertPath), key: pem(certificates.clientKeyPath) },
+    });
+  });
+
+  it('when TEMPORAL_TLS is false with an API key, then the key is sent without TLS, as the temporal CLI does', () => {
+    expect(temporalConnectionOptions(loadConfig({ TEMPORAL_TLS: 'false', TEMPORAL_API_KEY: 'secret' }))).toEqual({ address: '127.0.0.1:7233', apiKey: 'secret' });
+  });
+
   it('when a PEM path does not exist, then a ConfigError names the key and the path', () => {
     const config = loadConfig({ TEMPORAL_TLS_CA_PATH: '/nonexistent/ca.pem' });
 
     expect(() => temporalConnectionOptions(config)).toThrow(ConfigError);
-    expect(() => temporalConnectionOptions(config)).toThrow(/TEMPORAL_TLS_CA_PATH: cannot read \/nonexistent\/ca\.pem/);
+    expect(() => temporalConnectionOptions(config)).toThrow(/TEMPORAL_TLS_SERVER_CA_CERT_PATH: cannot read \/nonexistent\/ca\.pem/);
   });
 
-  it('when only one half of the client pair is set, then loading the config fails naming the missing key', () => {
-    expect(() => loadConfig({ TEMPORAL_TLS_CERT_PATH: certificates.clientCertPath })).toThrow(/TEMPORAL_TLS_KEY_PATH: must be set with TEMPORAL_TLS_CERT_PATH/);
-    expect(() => loadConfig({ TEMPORAL_TLS_KEY_PATH: certificates.clientKeyPath })).toThrow(/TEMPORAL_TLS_CERT_PATH: must be set with TEMPORAL_TLS_KEY_PATH/);
+  it('when only one half of the client pair is set, under either name, then loading the config fails naming the missing key', () => {
+    expect(() => loadConfig({ TEMPORAL_TLS_CERT_PATH: certificates.clientCertPath })).toThrow(/TEMPORAL_TLS_CLIENT_KEY_PATH: must be set with the client certificate/);
+    expect(() => loadConfig({ TEMPORAL_TLS_CLIENT_KEY_PATH: certificates.clientKeyPath })).toThrow(/TEMPORAL_TLS_CLIENT_CERT_PATH: must be set with the client key/);
   });
 });

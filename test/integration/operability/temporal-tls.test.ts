@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -57,6 +59,32 @@ describe('Temporal over mTLS (TEMPORAL_TLS_* settings)', () => {
     const connection = await NativeConnection.connect(temporalConnectionOptions(mtlsConfig()));
 
     await expect(connection.close()).resolves.toBeUndefined();
+  });
+
+  it('when the same settings come from a temporal CLI profile file (TEMPORAL_CONFIG_FILE, TEMPORAL_PROFILE), then the client connects', async () => {
+    const file = join(certificates.dir, 'temporal.toml');
+    writeFileSync(
+      file,
+      [
+        '[profile.mtls]',
+        `address = "${proxyAddress}"`,
+        '[profile.mtls.tls]',
+        `server_ca_cert_path = "${certificates.caPath}"`,
+        `client_cert_path = "${certificates.clientCertPath}"`,
+        `client_key_path = "${certificates.clientKeyPath}"`,
+      ].join('\n'),
+    );
+    const connection = await Connection.connect({
+      ...temporalConnectionOptions(loadConfig({ TEMPORAL_CONFIG_FILE: file, TEMPORAL_PROFILE: 'mtls' })),
+      connectTimeout: 10_000,
+    });
+    try {
+      const namespace = await connection.workflowService.describeNamespace({ namespace: 'default' });
+
+      expect(namespace.namespaceInfo?.name).toBe('default');
+    } finally {
+      await connection.close();
+    }
   });
 
   it('when the client presents no certificate, then the server refuses it', async () => {
