@@ -1,8 +1,11 @@
 import { execSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { summarizeProfiles, type TimeWindow } from './cpu-profile.js';
+import { rewriteDoc } from './doc.js';
 import { renderComparison, renderMarkdown, judgeTargets, type BenchReport } from './report.js';
 import { runEngineCeiling } from './scenarios/engine-ceiling.js';
 import { runProvisioning } from './scenarios/provisioning.js';
@@ -11,27 +14,52 @@ import { benchSettings } from './settings.js';
 import { startBenchStack } from './stack.js';
 import { ratio } from './stats.js';
 
-/** `npm run bench [-- --quick] [--out FILE] [--compare FILE] [--log-level LEVEL]`. */
+/**
+ * `npm run bench [-- --quick] [--out FILE] [--compare FILE] [--log-level LEVEL] [--cpu-prof] [--write-doc]`,
+ * or `npm run bench -- --doc-from FILE` to rewrite docs/performance.md's generated blocks from a saved run.
+ */
 const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     out: { type: 'string', default: 'bench/results/latest.json' },
     compare: { type: 'string' },
     'log-level': { type: 'string', default: 'info' },
+    'cpu-prof': { type: 'boolean', default: false },
+    'write-doc': { type: 'boolean', default: false },
+    'doc-from': { type: 'string' },
+    doc: { type: 'string', default: 'docs/performance.md' },
   },
 });
-const settings = benchSettings(values.quick, values['log-level']);
+const root = fileURLToPath(new URL('..', import.meta.url));
 const log = (line: string) => console.error(`bench: ${line}`);
+
+function writeDoc(report: BenchReport, source: string): void {
+  const doc = resolve(values.doc);
+  writeFileSync(doc, rewriteDoc(readFileSync(doc, 'utf8'), report, relative(root, resolve(source))));
+  log(`rewrote the generated blocks of ${values.doc} from ${source}`);
+}
+
+if (values['doc-from']) {
+  writeDoc(JSON.parse(readFileSync(values['doc-from'], 'utf8')) as BenchReport, values['doc-from']);
+  process.exit(0);
+}
+
+const settings = benchSettings(values.quick, values['log-level']);
 const tuningKeys = ['WORKER_MAX_CONCURRENT_ACTIVITIES', 'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS', 'WORKER_MAX_CACHED_WORKFLOWS', 'DATABASE_POOL_SIZE', 'API_KEY_CACHE_TTL_MS'];
+const rounded = (loads: number[]) => loads.map((value) => Math.round(value * 100) / 100);
+const profileDir = values['cpu-prof'] ? mkdtempSync(join(tmpdir(), 'bench-worker-cpu-prof-')) : undefined;
 
 const startedAt = new Date();
 const loadBefore = loadavg();
-log(`starting the stack (${settings.quick ? 'quick' : 'full'} run)`);
-const stack = await startBenchStack({ logLevel: settings.logLevel });
+log(`starting the stack (${settings.quick ? 'quick' : 'full'} run${profileDir ? `, worker under --cpu-prof into ${profileDir}` : ''})`);
+const stack = await startBenchStack({ logLevel: settings.logLevel, workerCpuProfDir: profileDir });
+let report: BenchReport | undefined;
+let serviceWindows: TimeWindow[] = [];
 let exitCode = 0;
 try {
   log(`logs in ${stack.logDir}`);
   const provisioning = await runProvisioning(stack, settings, log);
+  serviceWindows = provisioning.serviceWindows;
   const maxC = Math.max(...settings.concurrencies);
   log(`engine ceiling at c=${maxC}`);
   const ceiling = await runEngineCeiling(stack, settings, maxC);
@@ -53,29 +81,44 @@ try {
         }
       })(),
       cpus: cpus().length,
-      loadAverageBefore: loadBefore.map((value) => Math.round(value * 100) / 100),
-      loadAverageAfter: loadavg().map((value) => Math.round(value * 100) / 100),
+      loadAverageBefore: rounded(loadBefore),
+      loadAverageAfter: rounded(loadavg()),
       tuning: Object.fromEntries(tuningKeys.map((key) => [key, process.env[key] ?? 'default'])),
       node: process.version,
+      ...(profileDir ? { workerCpuProfile: true } : {}),
     },
     provisioning: provisioning.rows,
     engineCeiling: { ...ceiling, provisioning: reference, fraction: reference ? ratio(reference.perSecond, ceiling.noop.perSecond) : null },
     readPath,
     memory: provisioning.memory,
   };
-  const report: BenchReport = { ...partial, targets: judgeTargets(partial) };
-  const out = resolve(values.out);
-  mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
-  console.log(renderMarkdown(report));
-  if (values.compare && existsSync(values.compare)) {
-    console.log(`\n${renderComparison(JSON.parse(readFileSync(values.compare, 'utf8')) as BenchReport, report)}`);
-  }
-  console.log(`\nload average before/after: ${loadBefore.map((v) => v.toFixed(2)).join(' ')} / ${loadavg().map((v) => v.toFixed(2)).join(' ')} on ${cpus().length} cores; JSON in ${values.out}`);
+  report = { ...partial, targets: judgeTargets(partial) };
 } catch (error) {
   exitCode = 1;
   console.error('bench failed:', error);
 } finally {
+  // The worker writes its CPU profile as it exits.
   await stack.stop();
+}
+
+if (report) {
+  if (profileDir) report.workerCpuProfile = { dir: profileDir, threads: summarizeProfiles(profileDir, { projectRoot: root, windows: serviceWindows }) };
+  const out = resolve(values.out);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(renderMarkdown(report));
+  if (report.workerCpuProfile) {
+    for (const thread of report.workerCpuProfile.threads) {
+      console.log(`\n### Worker CPU profile: ${thread.file}, ${thread.scope} (${thread.busyMs} ms busy of ${thread.totalMs} ms)\n\n| self ms | % of busy | frame |\n|---|---|---|`);
+      for (const frame of thread.top) console.log(`| ${frame.selfMs} | ${frame.percent} | ${frame.frame} |`);
+    }
+    if (report.workerCpuProfile.threads.length === 0) console.log(`\nno .cpuprofile in ${profileDir}: did the worker exit cleanly?`);
+  }
+  if (values.compare && existsSync(values.compare)) {
+    console.log(`\n${renderComparison(JSON.parse(readFileSync(values.compare, 'utf8')) as BenchReport, report)}`);
+  }
+  const { loadAverageBefore, loadAverageAfter } = report.meta;
+  console.log(`\nload average before/after: ${loadAverageBefore.join(' ')} / ${loadAverageAfter.join(' ')} on ${report.meta.cpus} cores; JSON in ${values.out}`);
+  if (values['write-doc']) writeDoc(report, values.out);
 }
 process.exit(exitCode);

@@ -1,6 +1,8 @@
+import type { ProfileSummary } from './cpu-profile.js';
 import type { EngineCeiling } from './scenarios/engine-ceiling.js';
 import type { MemoryFigures, ProvisioningRow } from './scenarios/provisioning.js';
 import type { ReadRow } from './scenarios/read-path.js';
+import type { BenchSettings } from './settings.js';
 import type { RunStats } from './stats.js';
 
 export interface Target {
@@ -10,13 +12,32 @@ export interface Target {
   met: boolean;
 }
 
+/** When and where a run ran: read it before comparing runs. */
+export interface BenchMeta {
+  startedAt: string;
+  seconds: number;
+  quick: boolean;
+  settings: BenchSettings;
+  commit: string | null;
+  cpus: number;
+  /** os.loadavg() (1, 5 and 15 minutes) just before the stack started and after the last scenario. */
+  loadAverageBefore: number[];
+  loadAverageAfter: number[];
+  tuning: Record<string, string>;
+  node: string;
+  /** The worker ran under `node --cpu-prof`: its CPU figures include the profiler's own cost. */
+  workerCpuProfile?: boolean;
+}
+
 export interface BenchReport {
-  meta: Record<string, unknown>;
+  meta: BenchMeta;
   provisioning: ProvisioningRow[];
   engineCeiling: EngineCeiling & { provisioning: RunStats | null; fraction: number | null };
   readPath: ReadRow[];
   memory: MemoryFigures;
   targets: Target[];
+  /** With `--cpu-prof`: the worker's threads, busiest first, with their top frames by self time. */
+  workerCpuProfile?: { dir: string; threads: ProfileSummary[] };
 }
 
 const at = (rows: ProvisioningRow[], latencyMs: number, concurrency: number) =>
@@ -39,6 +60,7 @@ export function judgeTargets(report: Omit<BenchReport, 'targets'>): Target[] {
     target('read throughput / bare express (worst endpoint)', '≥ 0.50', readRatios.length ? Math.min(...readRatios) : null, (v) => v >= 0.5),
     target('API peak RSS during the throughput run (MB)', '≤ 150', report.memory.throughputPeakMb.api, (v) => v <= 150),
     target('worker peak RSS during the throughput run (MB)', '≤ 300', report.memory.throughputPeakMb.worker, (v) => v <= 300),
+    target('worker CPU ms per provisioning, 0 ms carrier, c=1', '≤ 40', at(report.provisioning, 0, 1)?.cpuMsPerProvisioning?.service.worker, (v) => v <= 40),
   ];
 }
 
@@ -54,6 +76,17 @@ export function renderMarkdown(report: BenchReport): string {
     const s = row.service;
     lines.push(
       `| ${row.latencyMs} ms | ${row.concurrency} | ${d.p50Ms} / ${d.p95Ms} / ${d.p99Ms} | ${d.perSecond} | ${s.p50Ms} / ${s.p95Ms} / ${s.p99Ms} | ${s.perSecond} | ${fmt(row.p50Ratio)}× | ${fmt(row.throughputRatio)} | ${d.errors + s.errors} |`,
+    );
+  }
+  lines.push('', '### CPU per provisioning (ms, utime + stime from /proc over the measured run / provisionings)', '');
+  lines.push('| carrier | c | worker | api | temporal | sandbox | service total | direct: bench process | direct: sandbox |');
+  lines.push('|---|---|---|---|---|---|---|---|---|');
+  for (const row of report.provisioning) {
+    const service = row.cpuMsPerProvisioning?.service;
+    const direct = row.cpuMsPerProvisioning?.direct;
+    const total = service ? Object.values(service).reduce<number>((sum, value) => sum + (value ?? 0), 0) : null;
+    lines.push(
+      `| ${row.latencyMs} ms | ${row.concurrency} | ${fmt(service?.worker)} | ${fmt(service?.api)} | ${fmt(service?.temporal)} | ${fmt(service?.sandbox)} | ${fmt(total === null ? null : Math.round(total * 10) / 10)} | ${fmt(direct?.bench)} | ${fmt(direct?.sandbox)} |`,
     );
   }
   const ceiling = report.engineCeiling;
@@ -90,6 +123,7 @@ export function renderComparison(before: BenchReport, after: BenchReport): strin
     const key = `${row.latencyMs} ms c=${row.concurrency}`;
     lines.push(`| provisioning p50 ms (ratio), ${key} | ${fmt(old?.service.p50Ms)} (${fmt(old?.p50Ratio)}×) | ${row.service.p50Ms} (${fmt(row.p50Ratio)}×) |`);
     lines.push(`| provisioning /s (vs direct), ${key} | ${fmt(old?.service.perSecond)} (${fmt(old?.throughputRatio)}) | ${row.service.perSecond} (${fmt(row.throughputRatio)}) |`);
+    lines.push(`| worker CPU ms per provisioning, ${key} | ${fmt(old?.cpuMsPerProvisioning?.service.worker)} | ${fmt(row.cpuMsPerProvisioning?.service.worker)} |`);
   }
   lines.push(`| engine ceiling /s | ${fmt(before.engineCeiling.noop.perSecond)} | ${fmt(after.engineCeiling.noop.perSecond)} |`);
   lines.push(`| throughput / ceiling | ${fmt(before.engineCeiling.fraction)} | ${fmt(after.engineCeiling.fraction)} |`);

@@ -11,6 +11,7 @@ import { createScratchDatabase } from '../db/scratch-database.js';
 import type { Database } from '../db/schema.js';
 import { startDevServer, type DevServer } from '../temporal/dev-server.js';
 import { freePort } from '../sandbox/free-port.js';
+import { findPid } from './cpu.js';
 import { npmScriptCommand, spawnNode, type ChildHandle } from './processes.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -21,6 +22,8 @@ export interface StackOptions {
   logLevel: string;
   /** Extra environment for the API and worker (tuning keys); the caller's own environment passes through too. */
   env?: Record<string, string>;
+  /** When set, the worker runs under `node --cpu-prof` and writes its profiles here when it exits. */
+  workerCpuProfDir?: string;
 }
 
 export interface BenchStack {
@@ -32,6 +35,10 @@ export interface BenchStack {
   /** The processes whose memory is measured. */
   api: ChildHandle;
   worker: ChildHandle;
+  /** The Temporal dev server's own process (found in /proc by its port), or null if it could not be found. */
+  temporalPid: number | null;
+  /** The sandbox process running now (it is restarted per run). */
+  sandboxPid(): number | null;
   childEnv: NodeJS.ProcessEnv;
   logDir: string;
   /** A fresh sandbox on the same port, selling from `numberOffset` (its sold list stays short). */
@@ -92,10 +99,12 @@ export async function startBenchStack(options: StackOptions): Promise<BenchStack
     };
     const spawn = (name: string, file: string, args: string[] = [], nodeArgs: string[] = []) =>
       spawnNode(name, join(root, file), { env: childEnv, logDir, args, nodeArgs });
-    const spawnAsNpmRuns = (script: 'api' | 'worker') => {
+    const spawnAsNpmRuns = (script: 'api' | 'worker', extraNodeArgs: string[] = []) => {
       const { nodeArgs, file } = npmScriptCommand(join(root, 'package.json'), script);
-      return spawn(script, file, [], nodeArgs);
+      return spawn(script, file, [], [...nodeArgs, ...extraNodeArgs]);
     };
+    const port = devServer.address.split(':').at(-1)!;
+    const temporalPid = findPid((argv) => argv.includes('start-dev') && argv[argv.indexOf('--port') + 1] === port);
 
     let sandbox: ChildHandle | undefined;
     let sandboxRuns = 0;
@@ -116,7 +125,8 @@ export async function startBenchStack(options: StackOptions): Promise<BenchStack
 
     // As `npm run worker` and `npm run api` run them: compiled, under plain node, with their flags.
     execFileSync('npm', ['run', '-s', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-    const worker = spawnAsNpmRuns('worker');
+    const profile = options.workerCpuProfDir;
+    const worker = spawnAsNpmRuns('worker', profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []);
     shutdown.add(() => worker.stop());
     const api = spawnAsNpmRuns('api');
     shutdown.add(() => api.stop());
@@ -126,6 +136,21 @@ export async function startBenchStack(options: StackOptions): Promise<BenchStack
     if (['info', 'debug', 'trace'].includes(options.logLevel)) await worker.waitForLine(/worker running/, 180_000);
 
     const stop = () => shutdown.shutdown();
-    return { db, databaseUrl, temporalAddress: devServer.address, apiUrl, sandboxUrl, api, worker, childEnv, logDir, restartSandbox, spawn, stop };
+    return {
+      db,
+      databaseUrl,
+      temporalAddress: devServer.address,
+      apiUrl,
+      sandboxUrl,
+      api,
+      worker,
+      temporalPid,
+      sandboxPid: () => sandbox?.pid ?? null,
+      childEnv,
+      logDir,
+      restartSandbox,
+      spawn,
+      stop,
+    };
   });
 }

@@ -1,5 +1,7 @@
 import { createTelnyxCarrier } from '../../carrier/telnyx-carrier.js';
 import { createDatabase } from '../../db/connect.js';
+import { cpuWindow } from '../cpu.js';
+import { monotonicUs, type TimeWindow } from '../cpu-profile.js';
 import { runClosedLoop } from '../load.js';
 import { memoryOf, sampleRss } from '../processes.js';
 import { seedSlots, type Slot } from '../seed.js';
@@ -17,6 +19,13 @@ export interface ProvisioningRow {
   p50Ratio: number | null;
   /** service throughput / direct throughput. */
   throughputRatio: number | null;
+  /** CPU ms per provisioning over the measured window, from /proc/<pid>/stat (utime + stime); absent in reports from before it was measured. */
+  cpuMsPerProvisioning?: {
+    /** During the service run: each process of the stack. */
+    service: Record<'worker' | 'api' | 'temporal' | 'sandbox', number | null>;
+    /** During the direct run: this process (the activity functions and the load loop) and the sandbox. */
+    direct: Record<'bench' | 'sandbox', number | null>;
+  };
 }
 
 export interface MemoryFigures {
@@ -53,6 +62,8 @@ export async function runProvisioning(stack: BenchStack, settings: BenchSettings
   const overall = sampleRss(measured);
   const throughputPeakMb: Record<string, number> = {};
   const maxConcurrency = Math.max(...settings.concurrencies);
+  /** When the service runs were measured, for reading the worker's CPU profile over them only. */
+  const serviceWindows: TimeWindow[] = [];
   let run = 0;
   try {
     for (const latencyMs of settings.latenciesMs) {
@@ -68,19 +79,25 @@ export async function runProvisioning(stack: BenchStack, settings: BenchSettings
           await Promise.all([direct(directSlots[max + i]!), provisionThroughApi(stack.apiUrl, serviceSlots[max + i]!)]);
         }
 
+        const directCpu = cpuWindow([{ name: 'bench', pid: process.pid }, { name: 'sandbox', pid: stack.sandboxPid() }]);
         const directStats = await runClosedLoop({
           concurrency,
           durationMs: seconds * 1000,
           maxRequests: max,
           request: (_worker, n) => direct(directSlots[n]!),
         });
+        const directCpuMs = directCpu.perOperation(directStats.count);
         const sampler = concurrency === maxConcurrency ? sampleRss(measured) : undefined;
+        const serviceCpu = cpuWindow([...measured, { name: 'temporal', pid: stack.temporalPid }, { name: 'sandbox', pid: stack.sandboxPid() }]);
+        const startUs = monotonicUs();
         const serviceStats = await runClosedLoop({
           concurrency,
           durationMs: seconds * 1000,
           maxRequests: max,
           request: (_worker, n) => provisionThroughApi(stack.apiUrl, serviceSlots[n]!),
         });
+        const serviceCpuMs = serviceCpu.perOperation(serviceStats.count);
+        serviceWindows.push({ startUs, endUs: monotonicUs() });
         if (sampler) {
           for (const [name, mb] of Object.entries(sampler.stop())) throughputPeakMb[name] = Math.max(throughputPeakMb[name] ?? 0, mb);
         }
@@ -91,11 +108,16 @@ export async function runProvisioning(stack: BenchStack, settings: BenchSettings
           service: serviceStats,
           p50Ratio: ratio(serviceStats.p50Ms, directStats.p50Ms),
           throughputRatio: ratio(serviceStats.perSecond, directStats.perSecond),
+          cpuMsPerProvisioning: {
+            service: { worker: serviceCpuMs.worker ?? null, api: serviceCpuMs.api ?? null, temporal: serviceCpuMs.temporal ?? null, sandbox: serviceCpuMs.sandbox ?? null },
+            direct: { bench: directCpuMs.bench ?? null, sandbox: directCpuMs.sandbox ?? null },
+          },
         };
         rows.push(row);
         log(
           `provisioning ${latencyMs} ms c=${concurrency}: direct p50 ${directStats.p50Ms} ms ${directStats.perSecond}/s, ` +
-            `service p50 ${serviceStats.p50Ms} ms ${serviceStats.perSecond}/s (errors ${serviceStats.errors}${serviceStats.firstError ? `: ${serviceStats.firstError}` : ''})`,
+            `service p50 ${serviceStats.p50Ms} ms ${serviceStats.perSecond}/s (errors ${serviceStats.errors}${serviceStats.firstError ? `: ${serviceStats.firstError}` : ''}), ` +
+            `worker CPU ${serviceCpuMs.worker ?? '?'} ms per provisioning`,
         );
       }
     }
@@ -108,5 +130,5 @@ export async function runProvisioning(stack: BenchStack, settings: BenchSettings
     lifetimeHwmMb[name] = memoryOf(pid)?.hwmMb ?? 0;
   }
   const memory: MemoryFigures = { throughputPeakMb, peakMb, lifetimeHwmMb };
-  return { rows, memory };
+  return { rows, memory, serviceWindows };
 }

@@ -1,15 +1,20 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, inject, test } from 'vitest';
-import { runTsCli } from '../support/run-cli.js';
+import { projectRoot, runTsCli } from '../support/run-cli.js';
 
-test('when `npm run bench -- --quick` runs, then it prints the table and writes JSON with every section', async () => {
-  const out = join(mkdtempSync(join(tmpdir(), 'bench-smoke-')), 'quick.json');
+test('when `npm run bench -- --quick --cpu-prof --write-doc` runs, then it prints the tables, writes JSON with every section and the doc blocks from it', async () => {
+  const folder = mkdtempSync(join(tmpdir(), 'bench-smoke-'));
+  const out = join(folder, 'quick.json');
+  const doc = join(folder, 'performance.md');
+  copyFileSync(join(projectRoot, 'docs', 'performance.md'), doc);
   const serverUrl = new URL(inject('databaseUrl'));
   serverUrl.pathname = '/test';
 
-  const run = await runTsCli('bench/main.ts', ['--quick', '--log-level', 'warn', '--out', out], { BENCH_DATABASE_URL: serverUrl.href });
+  const run = await runTsCli('bench/main.ts', ['--quick', '--log-level', 'warn', '--out', out, '--cpu-prof', '--write-doc', '--doc', doc], {
+    BENCH_DATABASE_URL: serverUrl.href,
+  });
 
   expect(run.exitCode, run.stderr).toBe(0);
   expect(run.stdout).toContain('### Targets');
@@ -21,6 +26,9 @@ test('when `npm run bench -- --quick` runs, then it prints the table and writes 
     expect(row.direct.count).toBeGreaterThan(0);
     expect(row.service.count).toBeGreaterThan(0);
     expect(row.p50Ratio).toBeGreaterThan(0);
+    expect(row.cpuMsPerProvisioning.service.worker).toBeGreaterThan(0);
+    expect(row.cpuMsPerProvisioning.service.temporal).toBeGreaterThan(0);
+    expect(row.cpuMsPerProvisioning.service.api).toBeGreaterThan(0);
   }
   expect(report.engineCeiling.activities).toBeGreaterThan(0);
   expect(report.engineCeiling.noop.count).toBeGreaterThan(0);
@@ -28,5 +36,15 @@ test('when `npm run bench -- --quick` runs, then it prints the table and writes 
   expect(report.readPath.every((row: { service: { count: number }; bare: { count: number } }) => row.service.count > 0 && row.bare.count > 0)).toBe(true);
   expect(report.memory.throughputPeakMb.api).toBeGreaterThan(0);
   expect(report.memory.throughputPeakMb.worker).toBeGreaterThan(0);
-  expect(report.targets).toHaveLength(6);
+  expect(report.targets.map((each: { name: string }) => each.name)).toContain('worker CPU ms per provisioning, 0 ms carrier, c=1');
+  expect(report.meta.loadAverageBefore).toHaveLength(3);
+  expect(report.meta.loadAverageAfter).toHaveLength(3);
+  expect(report.meta.workerCpuProfile).toBe(true);
+  expect(report.workerCpuProfile.threads.length).toBeGreaterThan(0);
+  expect(report.workerCpuProfile.threads[0].top.length).toBeGreaterThan(0);
+  expect(run.stdout).toContain('### Worker CPU profile');
+  const written = readFileSync(doc, 'utf8');
+  expect(written).toContain(`| ${report.meta.startedAt} (`);
+  expect(written).toContain('### CPU per provisioning');
+  expect(written).toContain(`**${report.workerCpuProfile.threads[0].file}**`);
 }, 300_000);
