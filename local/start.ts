@@ -9,6 +9,7 @@ import { temporalConnectionOptions } from '../temporal/connection-options.js';
 import { startDevServer } from '../temporal/dev-server.js';
 import { ensureLocalDeploymentId } from './deployment-id.js';
 import { ensureLocalCredentials } from './local-credentials.js';
+import { ensureLocalSigningKeyEncryptionKey } from './signing-key-encryption-key.js';
 
 /**
  * The whole stack in one command on embedded defaults; each piece is stopped in reverse on Ctrl-C.
@@ -17,8 +18,12 @@ import { ensureLocalCredentials } from './local-credentials.js';
  * `npm run worker`.
  */
 // Read before the config, which needs the id (a real Telnyx key refuses to start without one); '.data' is DATA_DIR's default.
-const deploymentId = process.env.DEPLOYMENT_ID || ensureLocalDeploymentId(resolve(process.env.DATA_DIR || '.data'));
-const loaded = loadConfig({ ...process.env, DEPLOYMENT_ID: deploymentId });
+const dataDirOfEnv = resolve(process.env.DATA_DIR || '.data');
+const loaded = loadConfig({
+  ...process.env,
+  DEPLOYMENT_ID: process.env.DEPLOYMENT_ID || ensureLocalDeploymentId(dataDirOfEnv),
+  SIGNING_KEY_ENCRYPTION_KEY: process.env.SIGNING_KEY_ENCRYPTION_KEY || ensureLocalSigningKeyEncryptionKey(dataDirOfEnv),
+});
 const dataDir = resolve(loaded.DATA_DIR);
 const config = { ...loaded, DATA_DIR: dataDir };
 const logger = pino({ level: config.LOG_LEVEL });
