@@ -1,3 +1,4 @@
+import type { CallRegistry } from './calls.js';
 import type { SigningKeys } from './keys.js';
 import type { OrderRecord, SandboxState } from './state.js';
 
@@ -5,6 +6,8 @@ import type { OrderRecord, SandboxState } from './state.js';
 export interface SandboxContext {
   state: SandboxState;
   keys: SigningKeys;
+  /** Incoming calls (in memory, never persisted). */
+  calls: CallRegistry;
   /** Call after every mutation; writes the state file when one is configured. */
   persist(): void;
   /** Arms the timer that completes a pending order at its `complete_at`. */

@@ -1,7 +1,17 @@
+import type { CallRecord } from './calls.js';
 import type { FaultAction } from './faults.js';
 import type { SandboxConfig } from './state.js';
 
 export type { FaultAction };
+export type { CallAction, CallCommandRecord, CallEventRecord, CallRecord, CallState, StreamRecord } from './calls.js';
+export type { StreamFrameRecord } from './media-stream.js';
+
+/** The ids `POST /_sandbox/calls` answers: `call_control_id` is the handle for every Call Control command. */
+export interface SandboxCallIds {
+  call_control_id: string;
+  call_leg_id: string;
+  call_session_id: string;
+}
 
 /** A fault to add through `POST /_sandbox/faults`. */
 export interface FaultSpec {
@@ -24,6 +34,10 @@ export interface SandboxConfigPatch {
   order_list_lag_ms?: number;
   /** While true, every authenticated `/v2` call answers 403 with code 10010 (default false). */
   account_on_hold?: boolean;
+  /** How long a call rings unanswered before the caller gives up (default 60000). */
+  call_ring_timeout_ms?: number;
+  /** Development only: accept self-signed certificates of `wss` media-stream servers (default false). */
+  media_tls_insecure?: boolean;
   inventory?: { toll_free?: number; local?: Record<string, number> };
 }
 
@@ -93,6 +107,23 @@ export function createSandboxControl(sandboxUrl: string) {
       call<SandboxOrder>('POST', `/orders/${orderId}/complete`, { status }),
     requests: () => call<SandboxRequest[]>('GET', '/requests'),
     webhooks: () => call<SandboxWebhookDelivery[]>('GET', '/webhooks'),
+    /** Rings `to` (an active number of this account, on a connection) from `from`; sends signed `call.initiated`. */
+    ringCall: (dial: { to: string; from: string }) => call<SandboxCallIds>('POST', '/calls', dial),
+    /** The caller hangs up (originator_cancel before the answer, normal_clearing after); sends `call.hangup`. */
+    hangUpCall: (callControlId: string) => call<CallRecord>('POST', `/calls/${encodeURIComponent(callControlId)}/hangup`),
+    /** A call with its state, the commands it received (bodies, times), the events sent (times) and its stream frames. */
+    getCall: (callControlId: string) => call<CallRecord>('GET', `/calls/${encodeURIComponent(callControlId)}`),
+    calls: () => call<CallRecord[]>('GET', '/calls'),
+    /** Polls the call every 20 ms until `until(call)` holds; throws with the last state after `timeoutMs` (default 10 s). */
+    async waitForCall(callControlId: string, until: (call: CallRecord) => boolean, timeoutMs = 10_000): Promise<CallRecord> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const current = await call<CallRecord>('GET', `/calls/${encodeURIComponent(callControlId)}`);
+        if (until(current)) return current;
+        if (Date.now() > deadline) throw new Error(`sandbox call ${callControlId} did not reach the awaited state in ${timeoutMs} ms: ${JSON.stringify({ state: current.state, events: current.events.map((event) => event.event_type), stream: current.stream?.state })}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
     publicKey: () => call<{ public_key: string }>('GET', '/public-key').then((answer) => answer.public_key),
   };
 }

@@ -47,6 +47,11 @@ export function applyConfig(config: SandboxConfig, body: Record<string, any>): v
     if (typeof body.account_on_hold !== 'boolean') throw new ControlInputError('account_on_hold must be true or false');
     config.account_on_hold = body.account_on_hold;
   }
+  if (body.call_ring_timeout_ms !== undefined) config.call_ring_timeout_ms = nonNegative(body.call_ring_timeout_ms, 'call_ring_timeout_ms');
+  if (body.media_tls_insecure !== undefined) {
+    if (typeof body.media_tls_insecure !== 'boolean') throw new ControlInputError('media_tls_insecure must be true or false');
+    config.media_tls_insecure = body.media_tls_insecure;
+  }
   if (body.purchase_pending_ms !== undefined) config.purchase_pending_ms = nonNegative(body.purchase_pending_ms, 'purchase_pending_ms');
   if (body.webhook_url !== undefined) {
     if (body.webhook_url !== null && !URL.canParse(body.webhook_url)) throw new ControlInputError('webhook_url must be a URL or null');
@@ -66,7 +71,11 @@ export interface ControlAnswer {
 
 /** Answers `/_sandbox/*`; throws ControlInputError / FaultInputError for 400s. */
 export function handleControl(ctx: SandboxContext, control: ControlState, method: string, path: string, body: Record<string, any>): ControlAnswer {
-  const route = `${method} ${path.replace(/^\/_sandbox/, '').replace(/\/orders\/[^/]+\/complete$/, '/orders/:id/complete')}`;
+  const route = `${method} ${path
+    .replace(/^\/_sandbox/, '')
+    .replace(/\/orders\/[^/]+\/complete$/, '/orders/:id/complete')
+    .replace(/^\/calls\/[^/]+/, '/calls/:id')}`;
+  const callId = () => decodeURIComponent(path.split('/')[3]!);
   const ok = (answer: unknown): ControlAnswer => ({ status: 200, body: answer });
   switch (route) {
     case 'GET /numbers':
@@ -83,6 +92,19 @@ export function handleControl(ctx: SandboxContext, control: ControlState, method
       completeOrder(ctx, order, body.status === 'failure' ? 'failure' : 'success');
       return ok(toOrderJson(order));
     }
+    case 'POST /calls': {
+      const call = ctx.calls.ring(body);
+      const { call_control_id, call_leg_id, call_session_id } = call;
+      return { status: 201, body: { call_control_id, call_leg_id, call_session_id } };
+    }
+    case 'GET /calls':
+      return ok(ctx.calls.list());
+    case 'GET /calls/:id': {
+      const call = ctx.calls.get(callId());
+      return call ? ok(call) : { status: 404, body: { error: 'call_not_found', detail: `No call ${callId()}` } };
+    }
+    case 'POST /calls/:id/hangup':
+      return ok(ctx.calls.callerHangup(callId()));
     case 'GET /requests':
       return ok(control.requests);
     case 'GET /webhooks':

@@ -10,6 +10,7 @@ import { ControlInputError, handleControl, type ControlState } from './control-r
 import { generateSigningKeys, loadSigningKeys } from './keys.js';
 import { emptyState, loadState, saveState, type OrderRecord } from './state.js';
 import { sendWebhook } from './webhook-sender.js';
+import { CallControlError, createCallRegistry } from './calls.js';
 
 export interface SandboxOptions {
   port: number;
@@ -52,6 +53,15 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const ctx: SandboxContext = {
     state,
     keys,
+    calls: createCallRegistry({
+      config: () => ctx.state.config,
+      numbers: () => ctx.state.numbers,
+      async deliver(eventId, eventType, payload) {
+        const url = ctx.state.config.webhook_url;
+        if (!url) return null;
+        return sendWebhook(keys, url, eventType, payload, (delivery) => control.webhooks.push(delivery), stopping.signal, eventId);
+      },
+    }),
     persist: () => saveState(options.stateFile, ctx.state),
     scheduleCompletion(order: OrderRecord) {
       const delay = Math.max(0, (order.complete_at ?? Date.now()) - Date.now());
@@ -81,6 +91,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       control.faults.length = 0;
       control.requests.length = 0;
       control.webhooks.length = 0;
+      ctx.calls.clear();
       ctx.persist();
     },
   };
@@ -96,6 +107,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       sendJson(res, answer.status, answer.body);
     } catch (error) {
       if (error instanceof ControlInputError || error instanceof FaultInputError) return sendJson(res, 400, { error: 'invalid_request', detail: error.message });
+      if (error instanceof CallControlError) return sendJson(res, error.status, { error: error.code, detail: error.message });
       throw error;
     }
   }
@@ -126,6 +138,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     publicKey: keys.publicKey,
     async stop() {
       stopping.abort();
+      ctx.calls.clear();
       for (const timer of timers.values()) clearTimeout(timer);
       for (const socket of hungSockets) socket.destroy();
       await new Promise<void>((resolve) => {

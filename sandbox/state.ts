@@ -18,6 +18,10 @@ export interface SandboxConfig {
   order_list_lag_ms: number;
   /** While true, every authenticated `/v2` call answers 403 (code 10010), as for an account on hold. */
   account_on_hold: boolean;
+  /** How long an incoming call rings unanswered before the caller gives up (call.hangup, originator_cancel). */
+  call_ring_timeout_ms: number;
+  /** Development only: accept any TLS certificate of a `wss` media-stream server (self-signed ones). */
+  media_tls_insecure: boolean;
   /** Numbers in stock: toll-free in total, local per state (`default` for states not named). */
   inventory: { toll_free: number; local: Record<string, number> & { default?: number } };
 }
@@ -103,6 +107,8 @@ export function defaultConfig(webhookUrl: string | null): SandboxConfig {
     purchase_pending_ms: 0,
     order_list_lag_ms: 0,
     account_on_hold: false,
+    call_ring_timeout_ms: 60_000,
+    media_tls_insecure: false,
     inventory: { toll_free: 100, local: { default: 25 } },
   };
 }

@@ -79,10 +79,26 @@ function listPhoneNumbers(ctx: SandboxContext, query: URLSearchParams): V2Answer
   return ok({ data: page.data.map((number) => toNumberJson(number)), meta: page.meta });
 }
 
+/**
+ * `POST /v2/calls/{call_control_id}/actions/{answer|reject|hangup}`: `{"data": {"result": "ok"}}`, as the
+ * SDK's `CallControlCommandResult`. The id arrives percent-encoded (`v3%3A…`) from the SDK.
+ */
+function callCommand(ctx: SandboxContext, request: V2Request, id: string | undefined, actions: string | undefined, rest: string[]): V2Answer {
+  if (request.method !== 'POST' || !id || actions !== 'actions' || rest.length !== 1) throw telnyxErrors.notFound('resource');
+  let callControlId: string;
+  try {
+    callControlId = decodeURIComponent(id);
+  } catch {
+    throw telnyxErrors.notFound('resource');
+  }
+  return ok({ data: ctx.calls.command(callControlId, rest[0]!, parseJsonBody(request.rawBody)) });
+}
+
 /** Answers one authenticated `/v2` request; throws `SandboxHttpError` for Telnyx's error answers. */
 export function handleV2(ctx: SandboxContext, request: V2Request): V2Answer {
   const { method, path, query } = request;
   const [, , resource, id, action, ...rest] = path.split('/');
+  if (resource === 'calls') return callCommand(ctx, request, id, action, rest);
   if (rest.length > 0) throw telnyxErrors.notFound('resource');
   const route = `${method} ${resource}${id === undefined ? '' : '/:id'}${action === undefined ? '' : `/${action}`}`;
   switch (route) {

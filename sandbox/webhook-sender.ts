@@ -14,7 +14,10 @@ export interface WebhookDelivery {
 const attempts = 3;
 const retryDelayMs = 1000;
 
-/** Posts a signed Telnyx event, retrying a failed delivery like Telnyx does (fewer times). */
+/**
+ * Posts a signed Telnyx event, retrying a failed delivery like Telnyx does (fewer times); resolves with the
+ * last attempt's status (null when the receiver could not be reached).
+ */
 export async function sendWebhook(
   keys: SigningKeys,
   url: string,
@@ -22,8 +25,9 @@ export async function sendWebhook(
   payload: unknown,
   record: (delivery: WebhookDelivery) => void,
   signal: AbortSignal,
-): Promise<void> {
-  const id = randomUUID();
+  id: string = randomUUID(),
+): Promise<number | null> {
+  let status: number | null = null;
   const occurredAt = new Date().toISOString();
   for (let attempt = 1; attempt <= attempts && !signal.aborted; attempt += 1) {
     const body = JSON.stringify({
@@ -31,7 +35,7 @@ export async function sendWebhook(
       meta: { attempt, delivered_to: url },
     });
     const timestamp = String(Math.floor(Date.now() / 1000));
-    let status: number | null = null;
+    status = null;
     try {
       const response = await fetch(url, {
         method: 'POST',
@@ -49,7 +53,8 @@ export async function sendWebhook(
       status = null;
     }
     record({ event_id: id, event_type: eventType, url, attempt, status, at: new Date().toISOString() });
-    if (status !== null && status < 300) return;
-    await new Promise((resolve) => setTimeout(resolve, retryDelayMs * attempt));
+    if (status !== null && status < 300) return status;
+    if (attempt < attempts) await new Promise((resolve) => setTimeout(resolve, retryDelayMs * attempt));
   }
+  return status;
 }
