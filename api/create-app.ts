@@ -55,7 +55,8 @@ export function createApp(deps: AppDeps): Express {
   const metrics = createApiMetrics(deps.metricsRegistry);
   app.use(requestMetrics(metrics, ['/api/v1/phone/numbers', '/numbers']));
   app.use(requestLogging(logger));
-  app.get('/metrics', metricsEndpoint(metrics.registry));
+  // With API_METRICS_ADDRESS, /metrics lives on that internal port only (start-api-server.ts) and is a 404 here.
+  if (!config.API_METRICS_ADDRESS) app.get('/metrics', metricsEndpoint(metrics.registry));
   app.use(healthRoutes(deps));
   const openApiDocument = buildOpenApiDocument();
   app.get('/openapi.json', (_req, res) => {

@@ -145,6 +145,7 @@ export function assemble(overrides: AssemblyOverrides = {}): Assembly {
       config.HOST,
     );
     shutdown.add(() => server.close());
+    if (server.metricsUrl) logger.info({ metricsUrl: server.metricsUrl }, 'API metrics served');
     return server;
   });
 
