@@ -1,0 +1,296 @@
+import { randomBytes, randomInt } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { createServer, type IncomingMessage } from 'node:http';
+import { getCACertificates, setDefaultCACertificates } from 'node:tls';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
+import { inject } from 'vitest';
+import { assemble } from '../../assembly/assemble.js';
+import { closingOnFailure } from '../../assembly/closing-on-failure.js';
+import { embeddedShutdown } from '../../assembly/embedded-shutdown.js';
+import { createWorkerProcess } from '../../chaos/worker-process.js';
+import type { Config } from '../../config/config.js';
+import { endedCallStatuses, type CallProgress } from '../../domain/calls.js';
+import type { IncomingCallAction } from '../../domain/phone-number.js';
+import { workflowIds } from '../../domain/workflow-contract.js';
+import type { CallRow } from '../../db/schema.js';
+import type { HostResolver } from '../../outbound/callback-url-guard.js';
+import { startApiHarness, type ApiHarness } from './api-harness.js';
+import { startCustomerCallReceiver } from './customer-call-receiver.js';
+import { makeTestCertificates } from './tls-certificates.js';
+import { waitFor, workflowBundle } from './workflow-harness.js';
+
+/** A call as `GET /_sandbox/calls/{id}` shows it: the caller's side, the commands it got, its events and media stream. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type SandboxCall = Record<string, any> & {
+  call_control_id: string;
+  state: 'parked' | 'answered' | 'hangup';
+  commands: { action: string; command_id: string | null; status: number; outcome: string; body: Record<string, unknown> }[];
+  events: { event_type: string; status: number | null }[];
+};
+
+/** One event the sandbox (the carrier) POSTed to the API: its exact signed bytes, and what the API answered. */
+export interface CarrierDelivery {
+  eventType: string;
+  callControlId: string | null;
+  rawBody: string;
+  headers: Record<string, string>;
+  apiStatus: number;
+}
+
+export interface CallStackOptions {
+  /** Environment of the API and the worker alike (over the stack's defaults). */
+  config?: Record<string, string>;
+  /** Config only the worker has (production mode at call time, a small webhook timeout). */
+  workerConfig?: Partial<Config>;
+  /** Resolves customer hosts for the API's and the worker's SSRF guards. */
+  resolveHost?: HostResolver;
+}
+
+/** Fields of a number the stack provisions through the API. */
+export interface NumberSettings {
+  incoming_call_action?: IncomingCallAction;
+  client_websocket_url?: string | null;
+  incoming_call_webhook_url?: string | null;
+}
+
+const isEnded = (status: string) => (endedCallStatuses as readonly string[]).includes(status);
+const readBody = (req: IncomingMessage) =>
+  new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+
+/**
+ * The whole stack of incoming calls in one test process: PostgreSQL, the run's Temporal dev server, the
+ * Telnyx sandbox (its webhooks reach the API's `/webhooks/telnyx` through a loopback relay that keeps
+ * each delivery's signed bytes), the API (built by `startApiHarness`) and a worker on the API's task
+ * queue, built by the service's assembly in this process (restartable, with a config of its own), or
+ * `main/worker.ts` as a child process that can be SIGKILLed. A customer receiver over HTTPS (a test CA
+ * this process trusts, and the child worker through NODE_EXTRA_CA_CERTS) and development mode (ALLOW_PRIVATE_CALLBACK_URLS) let loopback customers
+ * be used; the sandbox accepts the test CA's `wss` servers (`media_tls_insecure`).
+ */
+export async function startCallStack(options: CallStackOptions = {}) {
+  const certificates = makeTestCertificates();
+  const signingKeyEncryptionKey = randomBytes(32).toString('base64');
+  const api: ApiHarness = await startApiHarness({
+    worker: false,
+    config: {
+      ALLOW_PRIVATE_CALLBACK_URLS: 'true',
+      SIGNING_KEY_ENCRYPTION_KEY: signingKeyEncryptionKey,
+      ORG_NUMBER_LIMIT: '20',
+      API_RATE_LIMIT_PER_MINUTE: '1000000',
+      ...options.config,
+    },
+    ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}),
+  });
+  const closers: (() => Promise<void>)[] = [() => api.close()];
+  const close = async () => {
+    for (const closer of closers.splice(0).reverse()) await closer().catch(() => undefined);
+  };
+
+  return closingOnFailureOf(close, async () => {
+    const customers = await startCustomerCallReceiver(certificates);
+    closers.push(() => customers.close());
+    // The test CA joins this process's trusted CAs, as NODE_EXTRA_CA_CERTS would for a deployment with a
+    // private CA: the worker's webhook client keeps its own checks (no custom `ca` reaches it through the assembly).
+    setDefaultCACertificates([...getCACertificates('default'), customers.ca.toString('utf8')]);
+
+    const deliveries: CarrierDelivery[] = [];
+    const relay = createServer((req, res) => {
+      void readBody(req).then(async (rawBody) => {
+        const headers = Object.fromEntries(
+          ['content-type', 'telnyx-timestamp', 'telnyx-signature-ed25519'].flatMap((name) => (req.headers[name] ? [[name, String(req.headers[name])]] : [])),
+        );
+        const answer = await fetch(`${api.url}/webhooks/telnyx`, { method: 'POST', headers, body: rawBody }).catch(() => null);
+        const text = (await answer?.text()) ?? '';
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        let event: any = null;
+        try {
+          event = JSON.parse(rawBody);
+        } catch {
+          // recorded with no type
+        }
+        deliveries.push({
+          eventType: event?.data?.event_type ?? '',
+          callControlId: event?.data?.payload?.call_control_id ?? null,
+          rawBody,
+          headers,
+          apiStatus: answer?.status ?? 0,
+        });
+        res.writeHead(answer?.status ?? 502, { 'content-type': 'application/json' }).end(text);
+      });
+    });
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+    closers.push(() => new Promise<void>((resolve) => relay.close(() => resolve())));
+    const relayUrl = `http://127.0.0.1:${(relay.address() as { port: number }).port}/webhooks/telnyx`;
+
+    const sandboxUrl = api.sandbox.url;
+    async function control<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+      const response = await fetch(`${sandboxUrl}/_sandbox${path}`, {
+        method,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: response.status, body: (await response.json()) as T };
+    }
+    const configured = await control('POST', '/config', { webhook_url: relayUrl, media_tls_insecure: true });
+    if (configured.status !== 200) throw new Error(`the sandbox refused its call config: ${JSON.stringify(configured.body)}`);
+
+    const workerConfig: Config = { ...api.config, ...options.workerConfig };
+    const bundle = await workflowBundle();
+
+    /** A worker built by the service's assembly in this process, polling the API's task queue; `stop` drains it. */
+    async function startWorker() {
+      const workerShutdown = embeddedShutdown();
+      const assembly = assemble({
+        config: workerConfig,
+        shutdown: workerShutdown,
+        installTemporalRuntime: false,
+        sandbox: api.sandbox,
+        database: api.db,
+        temporalClient: api.temporal,
+        workflowBundle: bundle,
+        ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}),
+      });
+      await closingOnFailure(workerShutdown, () => assembly.worker());
+      let stopped = false;
+      const stop = async () => {
+        if (stopped) return;
+        stopped = true;
+        await workerShutdown.shutdown();
+      };
+      closers.push(stop);
+      return { stop };
+    }
+
+    /**
+     * `main/worker.ts` as a child process with the stack's environment (a worker another machine could
+     * run: the system resolver, the test CA as an extra CA), its log in a temp folder; `kill` is SIGKILL.
+     */
+    function workerProcess() {
+      const dir = mkdtempSync(join(tmpdir(), 'call-worker-'));
+      const child = createWorkerProcess(
+        {
+          DATABASE_URL: inject('databaseUrl'),
+          TEMPORAL_ADDRESS: inject('temporalAddress'),
+          TEMPORAL_TASK_QUEUE: api.config.TEMPORAL_TASK_QUEUE,
+          TELNYX_BASE_URL: api.sandbox.baseURL,
+          ALLOW_PRIVATE_CALLBACK_URLS: String(workerConfig.ALLOW_PRIVATE_CALLBACK_URLS),
+          SIGNING_KEY_ENCRYPTION_KEY: signingKeyEncryptionKey,
+          CALL_WEBHOOK_TIMEOUT_MS: String(workerConfig.CALL_WEBHOOK_TIMEOUT_MS),
+          LOG_LEVEL: 'warn',
+          WORKER_METRICS_ADDRESS: '',
+          RECONCILE_ENABLED: 'false',
+          NODE_EXTRA_CA_CERTS: certificates.caPath,
+        },
+        join(dir, 'worker.log'),
+      );
+      closers.push(() => child.stop());
+      return { child, logFile: join(dir, 'worker.log') };
+    }
+
+    /** Whether a worker whose identity starts with `<pid>@` polls the stack's task queue now. */
+    async function polledBy(pid: number): Promise<boolean> {
+      const { pollers } = await api.temporal.workflowService.describeTaskQueue({
+        namespace: api.config.TEMPORAL_NAMESPACE,
+        taskQueue: { name: api.config.TEMPORAL_TASK_QUEUE },
+        taskQueueType: 1,
+      });
+      return (pollers ?? []).some((poller) => poller.identity?.startsWith(`${pid}@`));
+    }
+
+    /** A new organization whose identities (first handle `agent`) each have an active number, provisioned through the API. */
+    async function organizationWithNumber(settings: NumberSettings = {}, handles: string[] = ['agent']) {
+      const org = await api.newOrganization(handles);
+      const numbers: { id: string; number: string; handle: string }[] = [];
+      for (const handle of handles) {
+        const response = await org.call('POST', '/api/v1/phone/numbers', { body: { agent_handle: handle, ...settings } });
+        if (response.status !== 201 || response.body.status !== 'active') {
+          throw new Error(`provisioning a number for ${handle} answered ${response.status}: ${JSON.stringify(response.body)}`);
+        }
+        numbers.push({ id: response.body.id, number: response.body.number, handle });
+      }
+      return { ...org, number: numbers[0]!, numbers };
+    }
+
+    /** A caller dials `to` through `POST /_sandbox/calls`; resolves the call as the sandbox answered it. */
+    async function ring(to: string, from = `+1212555${String(randomInt(0, 10_000)).padStart(4, '0')}`): Promise<SandboxCall> {
+      const rung = await control<SandboxCall>('POST', '/calls', { to, from });
+      if (rung.status !== 200 && rung.status !== 201) throw new Error(`POST /_sandbox/calls answered ${rung.status}: ${JSON.stringify(rung.body)}`);
+      return rung.body;
+    }
+
+    const sandboxCall = async (callControlId: string) => {
+      const found = await control<SandboxCall>('GET', `/calls/${encodeURIComponent(callControlId)}`);
+      if (found.status !== 200) throw new Error(`GET /_sandbox/calls/${callControlId} answered ${found.status}`);
+      return found.body;
+    };
+
+    /** The caller hangs up (`POST /_sandbox/calls/{id}/hangup`). */
+    async function callerHangsUp(callControlId: string): Promise<SandboxCall> {
+      const hung = await control<SandboxCall>('POST', `/calls/${encodeURIComponent(callControlId)}/hangup`);
+      if (hung.status !== 200) throw new Error(`POST /_sandbox/calls/${callControlId}/hangup answered ${hung.status}: ${JSON.stringify(hung.body)}`);
+      return hung.body;
+    }
+
+    const callRow = (callControlId: string): Promise<CallRow | undefined> =>
+      api.db.selectFrom('calls').selectAll().where('call_control_id', '=', callControlId).executeTakeFirst();
+
+    /** The call's row once it has ended (generous wait). */
+    const settledRow = (callControlId: string, timeoutMs = 60_000) =>
+      waitFor(async () => {
+        const row = await callRow(callControlId);
+        return row && isEnded(row.status) ? row : undefined;
+      }, `the call ${callControlId} to settle`, timeoutMs);
+
+    const workflowOf = (callControlId: string): WorkflowHandle => api.temporal.workflow.getHandle(workflowIds.call(callControlId));
+    const progressOf = (callControlId: string): Promise<CallProgress> => workflowOf(callControlId).query<CallProgress>('callProgress');
+
+    /** The sandbox's record of the call once `done` holds for it (generous wait). */
+    const sandboxCallWhen = (callControlId: string, done: (call: SandboxCall) => boolean, what: string, timeoutMs = 60_000) =>
+      waitFor(async () => {
+        const call = await sandboxCall(callControlId);
+        return done(call) ? call : undefined;
+      }, what, timeoutMs);
+
+    /** POSTs an event to the API again, byte for byte as the carrier signed it (a redelivery). */
+    const redeliver = (delivery: CarrierDelivery) => api.call('POST', '/webhooks/telnyx', { rawBody: delivery.rawBody, headers: delivery.headers });
+
+    return {
+      api,
+      config: workerConfig,
+      certificates,
+      customers,
+      deliveries,
+      startWorker,
+      workerProcess,
+      polledBy,
+      organizationWithNumber,
+      ring,
+      sandboxCall,
+      sandboxCallWhen,
+      callerHangsUp,
+      callRow,
+      settledRow,
+      workflowOf,
+      progressOf,
+      redeliver,
+      close,
+    };
+  });
+}
+
+async function closingOnFailureOf<T>(close: () => Promise<void>, build: () => Promise<T>): Promise<T> {
+  try {
+    return await build();
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+export type CallStack = Awaited<ReturnType<typeof startCallStack>>;
