@@ -154,6 +154,18 @@ describe('docker-compose.yml', () => {
     expect(test[3]).toContain(`http://127.0.0.1:${port}/metrics`);
   });
 
+  it('when the api runs, then /metrics is on an internal port of its own: exposed to the compose network, never published', () => {
+    const api = service('api', withEmptyEnv);
+    const metricsPort = api.environment?.API_METRICS_ADDRESS?.split(':').at(-1);
+    const publishedContainerPorts = (api.ports ?? []).map((mapping) => mapping.split(':').at(-1));
+
+    expect(api.environment?.API_METRICS_ADDRESS).toBe('0.0.0.0:9465');
+    expect(api.expose).toEqual([metricsPort]);
+    expect(publishedContainerPorts).not.toContain(metricsPort);
+    expect(publishedContainerPorts).toEqual([api.environment?.PORT]);
+    expect(loadConfig(api.environment ?? {}).API_METRICS_ADDRESS).toBe('0.0.0.0:9465');
+  });
+
   it('when the Temporal server is created, then NUM_HISTORY_SHARDS is set explicitly', () => {
     expect(Number(service('temporal', withEmptyEnv).environment?.NUM_HISTORY_SHARDS)).toBeGreaterThanOrEqual(4);
   });
