@@ -52,8 +52,9 @@ function readBody(response: IncomingMessage, maxBytes: number): Promise<PinnedPo
     response.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > maxBytes) {
-        response.destroy();
+        // Settled before destroying: the destroyed stream's own 'aborted' must not win.
         resolve({ kind: 'too_large', status });
+        response.destroy();
       } else {
         chunks.push(chunk);
       }
@@ -68,6 +69,7 @@ function readBody(response: IncomingMessage, maxBytes: number): Promise<PinnedPo
 export function postToPinnedAddress(post: PinnedPost): Promise<PinnedPostResult> {
   return new Promise((resolve) => {
     const payload = Buffer.from(post.body, 'utf8');
+    let answered = false;
     const outgoing = request(
       {
         host: post.url.hostname.replace(/^\[|\]$/g, ''),
@@ -80,9 +82,15 @@ export function postToPinnedAddress(post: PinnedPost): Promise<PinnedPostResult>
         signal: post.signal,
         ...(post.ca ? { ca: post.ca } : {}),
       },
-      (response) => void readBody(response, post.maxResponseBytes).then(resolve),
+      (response) => {
+        answered = true;
+        void readBody(response, post.maxResponseBytes).then(resolve);
+      },
     );
-    outgoing.on('error', (error: NodeJS.ErrnoException) => resolve({ kind: 'failed', message: error.code ? `${error.code}: ${error.message}` : error.message }));
+    // Once a response has begun, readBody alone says how it ended.
+    outgoing.on('error', (error: NodeJS.ErrnoException) => {
+      if (!answered) resolve({ kind: 'failed', message: error.code ? `${error.code}: ${error.message}` : error.message });
+    });
     outgoing.end(payload);
   });
 }
