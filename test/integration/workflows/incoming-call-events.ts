@@ -1,8 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Client } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { expect } from 'vitest';
 import type { CallProgress } from '../../../domain/calls.js';
 import { workflowIds } from '../../../domain/workflow-contract.js';
 import type { ApiHarness } from '../../support/api-harness.js';
+import { historiesDir } from '../../support/workflow-harness.js';
 
 /** Call Control events as Telnyx sends them (the envelope, signed with the carrier's key), for a call of the test's own. */
 export function callEvents(h: ApiHarness, call: { to: string; from?: string; callControlId?: string }) {
@@ -62,4 +67,12 @@ export async function provisionedNumber(h: ApiHarness, settings: Record<string, 
   const response = await organization.call('POST', '/api/v1/phone/numbers', { body: { agent_handle: 'agent', type: 'toll_free', ...settings } });
   expect(response.status).toBe(201);
   return { ...organization, phoneNumberId: response.body.id as string, number: response.body.number as string };
+}
+
+/** With RECORD_HISTORIES=1, saves the call workflow's history for the replay test (as the workflow harness does). */
+export async function recordCallHistory(client: Client, name: string, workflowId: string): Promise<void> {
+  if (process.env.RECORD_HISTORIES !== '1') return;
+  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  mkdirSync(historiesDir, { recursive: true });
+  writeFileSync(join(historiesDir, `${name}.json`), historyToJSON(history));
 }
