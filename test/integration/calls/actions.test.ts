@@ -1,0 +1,198 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { callDecisionReasons, type CallProgress } from '../../../domain/calls.js';
+import { searchAttributes } from '../../../domain/search-attributes.js';
+import { startCallStack, type CallStack } from '../../support/call-stack.js';
+import { startMediaStreamServer, type MediaStreamServer } from '../../support/media-stream-server.js';
+import { waitFor } from '../../support/workflow-harness.js';
+
+/**
+ * `auto_reject` and `auto_accept` through the whole stack: the sandbox rings a number, the API starts
+ * the call workflow from the signed `call.initiated`, the worker decides and sends the Call Control
+ * command, the media stream reaches a local wss server (self-signed, `media_tls_insecure`) and back,
+ * and the call row follows until either side hangs up.
+ */
+
+let stack: CallStack;
+let media: MediaStreamServer;
+
+beforeAll(async () => {
+  media = await startMediaStreamServer();
+  stack = await startCallStack();
+  await stack.startWorker();
+});
+afterAll(async () => {
+  await stack?.close();
+  await media?.close();
+});
+
+const decodeClientState = (clientState: string | null) => JSON.parse(Buffer.from(clientState ?? '', 'base64').toString('utf8'));
+
+/** An `auto_accept` number streaming to its own path of the media server, called and answered, its stream flowing. */
+async function answeredCall(path: string) {
+  const streamUrl = `${media.url}${path}`;
+  const org = await stack.organizationWithNumber({ incoming_call_action: 'auto_accept', client_websocket_url: streamUrl });
+  const from = '+12125550147';
+  const { call_control_id: callControlId } = await stack.ring(org.number.number, from);
+  const stream = await media.connectionFor(callControlId, 30_000);
+  const row = await waitFor(async () => {
+    const current = await stack.callRow(callControlId);
+    return current?.status === 'answered' ? current : undefined;
+  }, 'the row to read answered');
+  return { org, from, streamUrl, callControlId, stream, row };
+}
+
+describe('auto_reject', () => {
+  test('when a number with auto_reject is called, then the sandbox gets one reject and the row ends canceled + rejected', async () => {
+    const org = await stack.organizationWithNumber();
+    const from = '+12125550111';
+
+    const { call_control_id: callControlId } = await stack.ring(org.number.number, from);
+    const call = await stack.sandboxCallWhen(callControlId, (each) => each.state === 'hangup', 'the call to end');
+    const row = await stack.settledRow(callControlId);
+
+    expect(call.commands.map((command) => [command.action, command.body.cause, command.outcome])).toEqual([['reject', 'CALL_REJECTED', 'applied']]);
+    expect(call).toMatchObject({ hangup_cause: 'call_rejected', hangup_source: 'callee', answered_at: null, stream: null });
+    expect(row).toMatchObject({
+      organization_id: org.organizationId,
+      phone_number_id: org.number.id,
+      agent_identity_id: org.identityId,
+      local_phone_number: org.number.number,
+      remote_phone_number: from,
+      status: 'canceled',
+      hangup_reason: 'rejected',
+      decision_reason: callDecisionReasons.autoReject,
+      started_at: null,
+      client_websocket_url: null,
+    });
+    expect(row.ended_at).toBeInstanceOf(Date);
+    const api = await org.call('GET', `/api/v1/phone/calls/${row.id}`);
+    expect(api.status).toBe(200);
+    expect(api.body).toMatchObject({ id: row.id, direction: 'inbound', status: 'canceled', hangup_reason: 'rejected', started_at: null });
+    expect(api.body.ended_at).toEqual(row.ended_at!.toISOString());
+  });
+
+  test('when the call has been decided, then its workflow has completed and is findable by organization, handle and number', async () => {
+    const org = await stack.organizationWithNumber({}, ['reject-desk']);
+    const { call_control_id: callControlId } = await stack.ring(org.number.number);
+    const row = await stack.settledRow(callControlId);
+
+    const handle = stack.workflowOf(callControlId);
+    const result = (await handle.result()) as CallProgress;
+    const description = await handle.describe();
+
+    expect(result).toMatchObject({ callId: row.id, status: 'canceled', decisionReason: callDecisionReasons.autoReject });
+    expect(description.type).toBe('handleIncomingCall');
+    expect(description.status.name).toBe('COMPLETED');
+    expect(description.typedSearchAttributes.get(searchAttributes.organizationId)).toBe(org.organizationId);
+    expect(description.typedSearchAttributes.get(searchAttributes.agentHandle)).toBe('reject-desk');
+    expect(description.typedSearchAttributes.get(searchAttributes.phoneNumber)).toBe(org.number.number);
+  });
+});
+
+describe('auto_accept', () => {
+  test('when a number with auto_accept is called, then the call is answered with a bidirectional stream of both tracks carrying the call context', async () => {
+    const { org, from, streamUrl, callControlId, stream, row } = await answeredCall('/auto-accept/context');
+
+    const call = await stack.sandboxCallWhen(callControlId, (each) => each.stream?.state === 'streaming', 'the stream to flow');
+    expect(call.state).toBe('answered');
+    expect(call.commands.map((command) => [command.action, command.outcome])).toEqual([['answer', 'applied']]);
+    expect(call.commands[0]!.body).toMatchObject({
+      stream_url: streamUrl,
+      stream_track: 'both_tracks',
+      stream_bidirectional_mode: 'rtp',
+      stream_bidirectional_codec: 'PCMU',
+      command_id: expect.any(String),
+    });
+    expect(decodeClientState(call.commands[0]!.body.client_state as string)).toEqual({
+      call_id: row.id,
+      local_phone_number: org.number.number,
+      remote_phone_number: from,
+      agent_handle: 'agent',
+    });
+    expect(row).toMatchObject({ client_websocket_url: streamUrl, decision_reason: callDecisionReasons.autoAccept, hangup_reason: null, ended_at: null });
+    expect(row.started_at).toBeInstanceOf(Date);
+    expect((await org.call('GET', `/api/v1/phone/calls/${row.id}`)).body).toMatchObject({ status: 'answered', client_websocket_url: streamUrl });
+    expect(decodeClientState(stream.clientState)).toMatchObject({ call_id: row.id });
+    await waitFor(async () => (await stack.progressOf(callControlId)).streaming === 'started', 'the workflow to hear streaming.started');
+    await stack.callerHangsUp(callControlId);
+    await stack.settledRow(callControlId);
+  });
+
+  test('when the stream is open, then the wss server gets connected, start and 20 ms PCMU media frames of both tracks, and frames it sends back reach the sandbox', async () => {
+    const { callControlId, stream } = await answeredCall('/auto-accept/media');
+
+    const mediaFrames = await stream.waitForEvents('media', 20, 30_000);
+    expect(stream.frames.slice(0, 2).map((frame) => frame.event)).toEqual(['connected', 'start']);
+    expect(stream.frames[1]!.frame.start).toMatchObject({ call_control_id: callControlId, media_format: { encoding: 'PCMU', sample_rate: 8000, channels: 1 } });
+    expect(new Set(mediaFrames.map((frame) => frame.frame.media.track))).toEqual(new Set(['inbound', 'outbound']));
+    for (const frame of mediaFrames) expect(Buffer.from(frame.frame.media.payload, 'base64')).toHaveLength(160);
+    const inbound = mediaFrames.filter((frame) => frame.frame.media.track === 'inbound').map((frame) => Number(frame.frame.media.timestamp));
+    expect(inbound.slice(1).map((timestamp, index) => timestamp - inbound[index]!)).toEqual(Array(inbound.length - 1).fill(20));
+
+    const played = Buffer.alloc(160, 0x7f);
+    for (let index = 0; index < 5; index += 1) stream.sendMedia(played);
+    const call = await stack.sandboxCallWhen(
+      callControlId,
+      (each) => (each.stream?.frames_received ?? []).filter((frame: { accepted?: boolean }) => frame.accepted).length >= 5,
+      'the frames sent back to reach the sandbox',
+    );
+    const back = call.stream.frames_received.filter((frame: { accepted?: boolean }) => frame.accepted);
+    expect(back.map((frame: { frame: { media: { payload: string } } }) => frame.frame.media.payload)).toEqual(Array(5).fill(played.toString('base64')));
+
+    await stack.callerHangsUp(callControlId);
+    await stream.waitForFrame((frame) => frame.event === 'stop', 30_000);
+    await stack.settledRow(callControlId);
+  });
+
+  test('when the caller hangs up an answered call, then the stream stops and the row ends completed + remote', async () => {
+    const { org, callControlId, stream, row: answered } = await answeredCall('/auto-accept/caller-hangs-up');
+
+    await stack.callerHangsUp(callControlId);
+    const row = await stack.settledRow(callControlId);
+
+    expect(row).toMatchObject({ id: answered.id, status: 'completed', hangup_reason: 'remote', decision_reason: callDecisionReasons.autoAccept });
+    expect(row.started_at).toEqual(answered.started_at);
+    expect(row.ended_at!.getTime()).toBeGreaterThanOrEqual(row.started_at!.getTime());
+    await stream.waitForFrame((frame) => frame.event === 'stop', 30_000);
+    const call = await stack.sandboxCall(callControlId);
+    expect(call).toMatchObject({ hangup_cause: 'normal_clearing', hangup_source: 'caller' });
+    expect(call.commands.map((command) => command.action)).toEqual(['answer']);
+    expect(((await stack.workflowOf(callControlId).result()) as CallProgress).status).toBe('completed');
+    expect((await org.call('GET', `/api/v1/phone/calls/${row.id}`)).body).toMatchObject({ status: 'completed', hangup_reason: 'remote' });
+  });
+});
+
+describe('POST /api/v1/phone/calls/{id}/hangup', () => {
+  test('when a live call is hung up through the API, then the sandbox gets a hangup, the row ends completed + local, and a second hangup is 409', async () => {
+    const { org, callControlId, stream, row: answered } = await answeredCall('/hangup-api');
+
+    const hungUp = await org.call('POST', `/api/v1/phone/calls/${answered.id}/hangup`);
+
+    expect(hungUp.status).toBe(200);
+    expect(hungUp.body).toMatchObject({ id: answered.id, local_phone_number: org.number.number });
+    const call = await stack.sandboxCallWhen(callControlId, (each) => each.state === 'hangup', 'the sandbox to hang up');
+    expect(call.commands.map((command) => [command.action, command.outcome])).toEqual([['answer', 'applied'], ['hangup', 'applied']]);
+    expect(call).toMatchObject({ hangup_cause: 'normal_clearing', hangup_source: 'callee' });
+    const row = await stack.settledRow(callControlId);
+    expect(row).toMatchObject({ status: 'completed', hangup_reason: 'local' });
+    expect(row.ended_at).toBeInstanceOf(Date);
+    await stream.waitForFrame((frame) => frame.event === 'stop', 30_000);
+
+    const again = await org.call('POST', `/api/v1/phone/calls/${answered.id}/hangup`);
+    expect([again.status, again.body.error]).toEqual([409, 'call_ended']);
+    expect((await stack.sandboxCall(callControlId)).commands).toHaveLength(2);
+  });
+
+  test('when another organization hangs up the call, then 404 and the call goes on', async () => {
+    const { callControlId, row } = await answeredCall('/hangup-api/other-org');
+    const other = await stack.api.newOrganization();
+
+    const refused = await other.call('POST', `/api/v1/phone/calls/${row.id}/hangup`);
+
+    expect(refused.status).toBe(404);
+    expect((await stack.callRow(callControlId))?.status).toBe('answered');
+    expect((await stack.sandboxCall(callControlId)).commands.map((command) => command.action)).toEqual(['answer']);
+    await stack.callerHangsUp(callControlId);
+    expect((await stack.settledRow(callControlId)).hangup_reason).toBe('remote');
+  });
+});
