@@ -75,7 +75,14 @@ export function handleControl(ctx: SandboxContext, control: ControlState, method
     .replace(/^\/_sandbox/, '')
     .replace(/\/orders\/[^/]+\/complete$/, '/orders/:id/complete')
     .replace(/^\/calls\/[^/]+/, '/calls/:id')}`;
-  const callId = () => decodeURIComponent(path.split('/')[3]!);
+  const callId = () => {
+    const raw = path.split('/')[3]!;
+    try {
+      return decodeURIComponent(raw);
+    } catch {
+      return raw;
+    }
+  };
   const ok = (answer: unknown): ControlAnswer => ({ status: 200, body: answer });
   switch (route) {
     case 'GET /numbers':
