@@ -1,18 +1,22 @@
 # One image for the api, the worker, the sandbox and the one-shot jobs (migrate, temporal:setup, admin);
 # compose picks the command. Two stages: the build tools (tsc and every dev dependency) stay in the first.
 
-# Build: all dependencies, then tsc compiles the processes, the CLIs and the sandbox into dist/.
+# Build: all dependencies, then tsc compiles the processes, the CLIs and the sandbox into dist/, and the
+# workflows are bundled (webpack) into dist/workflow-bundle.js, so the worker starts without bundling.
 FROM node:24-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build
+RUN node dist/ops/bundle-workflows-cli.js --out dist/workflow-bundle.js
 
 # Runtime: production dependencies only (no tsc, no tsx, no vitest) and the compiled dist/.
 FROM node:24-slim AS runtime
 WORKDIR /app
 ENV NODE_ENV=production
+# The worker loads the bundle built above (workflowBundle: { codePath }) instead of bundling at start.
+ENV WORKFLOW_BUNDLE_PATH=/app/dist/workflow-bundle.js
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist

@@ -104,13 +104,16 @@ export function assemble(overrides: AssemblyOverrides = {}): Assembly {
     const db = await database();
     const temporal = temporalClient();
     const connection = await workerConnection();
-    const [{ bundleWorkflowsApart }, { createWorker }, { runWorker }] = await Promise.all([
+    const [{ bundleWorkflowsApart }, { prebuiltWorkflowBundle }, { createWorker }, { runWorker }] = await Promise.all([
       import('../worker/bundle-workflows-apart.js'),
+      import('../worker/prebuilt-workflow-bundle.js'),
       import('../worker/create-worker.js'),
       import('../worker/run-worker.js'),
     ]);
-    const apart = overrides.workflowBundle ? undefined : await bundleWorkflowsApart();
-    const workflowBundle = apart ? { codePath: apart.codePath } : overrides.workflowBundle;
+    const prebuilt = overrides.workflowBundle ?? (config.WORKFLOW_BUNDLE_PATH ? prebuiltWorkflowBundle(config.WORKFLOW_BUNDLE_PATH) : undefined);
+    if (!overrides.workflowBundle && prebuilt) logger.info({ codePath: config.WORKFLOW_BUNDLE_PATH }, 'workflows from a prebuilt bundle');
+    const apart = prebuilt ? undefined : await bundleWorkflowsApart();
+    const workflowBundle = apart ? { codePath: apart.codePath } : prebuilt;
     const created = await createWorker({
       connection,
       namespace: config.TEMPORAL_NAMESPACE,

@@ -157,6 +157,11 @@ const schema = z.object({
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: integer(40, 2),
   /** Running workflows a worker keeps in its sticky cache; bounds its memory (the SDK sizes it from the heap otherwise). */
   WORKER_MAX_CACHED_WORKFLOWS: integer(1_000, 0),
+  /**
+   * A workflow bundle prebuilt by `node dist/ops/bundle-workflows-cli.js` (the image sets it), loaded with
+   * `workflowBundle: { codePath }`. Unset: the worker bundles the workflows from source at start.
+   */
+  WORKFLOW_BUNDLE_PATH: optionalText,
   /** How long the worker waits for a customer's incoming-call webhook to answer before it rejects the call (fail closed). */
   CALL_WEBHOOK_TIMEOUT_MS: integer(5_000, 100),
   /** The longest a call may last; past it the call workflow hangs up with `hangup_reason` `max_duration`. */

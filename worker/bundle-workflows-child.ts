@@ -1,8 +1,4 @@
-import { writeFileSync } from 'node:fs';
-import { bundleWorkflowCode } from '@temporalio/worker';
-import { workflowsPath } from '../temporal/workflows-path.js';
+import { writeWorkflowBundle } from './write-workflow-bundle.js';
 
-/** Child entry of bundleWorkflowsApart: bundles `workflowsPath` and writes the code to argv[2]. */
-const quietLogger = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: (message: string) => console.error(message) };
-const { code } = await bundleWorkflowCode({ workflowsPath, logger: quietLogger });
-writeFileSync(process.argv[2]!, code);
+/** Child entry of bundleWorkflowsApart: bundles the workflows and writes the code to argv[2]. */
+await writeWorkflowBundle(process.argv[2]!);
