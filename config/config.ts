@@ -177,6 +177,12 @@ const schema = z.object({
    * encrypts, all decrypt (rotation). Unset: payloads are stored as plain JSON.
    */
   PAYLOAD_CODEC_KEYS: optionalText,
+  /** Bearer token the codec server (`npm run codec-server`, `npm start`) asks of the Web UI and CLI on /encode and /decode. */
+  PAYLOAD_CODEC_SERVER_TOKEN: optionalText.pipe(z.string().min(32, 'must be at least 32 characters (openssl rand -base64 32)').optional()),
+  /** host:port the codec server listens on. */
+  PAYLOAD_CODEC_SERVER_ADDRESS: z.string().trim().regex(/^\S+:\d+$/, 'must be host:port').default('127.0.0.1:8234'),
+  /** Comma-separated browser origins (the Web UI's) the codec server answers; unset: the local UI's on TEMPORAL_UI_PORT. */
+  PAYLOAD_CODEC_SERVER_ORIGINS: optionalText,
   /** host:port where the API serves its Prometheus `/metrics`, apart from the public port; empty: served on the API port. */
   API_METRICS_ADDRESS: z
     .string()
