@@ -10,7 +10,8 @@ const usage = `usage: npm run history:export -- --workflow-id ID --out FILE [--r
 
 Saves one workflow history (latest run unless --run-id) from TEMPORAL_ADDRESS (default
 127.0.0.1:7233) in TEMPORAL_NAMESPACE as JSON that \`npm run replay -- --file FILE\` and
-Worker.runReplayHistory load.`;
+Worker.runReplayHistory load. Encrypted payloads stay encrypted in the file; replay decrypts
+them with PAYLOAD_CODEC_KEYS.`;
 
 await runCli(usage, async () => {
   const options = parseOptions(process.argv.slice(2), { required: ['workflow-id', 'out'], optional: ['run-id'] });

@@ -3,6 +3,7 @@ import { loadConfig } from '../config/config.js';
 import { reconcileScheduleId } from '../domain/reconcile-contract.js';
 import { searchAttributes } from '../domain/search-attributes.js';
 import { temporalConnectionOptions } from '../temporal/connection-options.js';
+import { payloadDataConverter } from '../temporal/payload-codec/data-converter.js';
 import { setupNamespace } from '../temporal/namespace-setup.js';
 import { ensureReconcileSchedule, type ReconcileScheduleOutcome } from '../worker/reconcile-schedule.js';
 
@@ -16,12 +17,14 @@ const config = loadConfig();
 const connectionOptions = temporalConnectionOptions(config);
 const { address } = connectionOptions;
 const namespace = config.TEMPORAL_NAMESPACE;
+// The schedule's workflow input is a payload like any other: encrypted when the workers' codec is on.
+const dataConverter = payloadDataConverter(config);
 const onRetry = (what: string, error: unknown) =>
   console.error(`${what}: ${error instanceof Error ? error.message : String(error)}; retrying`);
 
 /** A namespace registered a moment ago may not have reached every frontend yet: retry until the deadline. */
 async function ensureScheduleRetrying(connection: Connection, deadline: number): Promise<ReconcileScheduleOutcome> {
-  const client = new Client({ connection, namespace });
+  const client = new Client({ connection, namespace, ...(dataConverter ? { dataConverter } : {}) });
   for (;;) {
     try {
       return await ensureReconcileSchedule(client, config);

@@ -57,7 +57,9 @@ export async function waitFor<T>(probe: () => Promise<T>, what: string, timeoutM
  * provisions from its own pool (`defaults`, e.g. local numbers of one state) and deletes its
  * organizations when it closes.
  */
-export async function startWorkflowHarness(options: { orgNumberLimit?: number; defaults?: Partial<ProvisionNumberInput> } = {}) {
+export async function startWorkflowHarness(
+  options: { orgNumberLimit?: number; defaults?: Partial<ProvisionNumberInput>; /** More config, e.g. PAYLOAD_CODEC_KEYS. */ env?: Record<string, string> } = {},
+) {
   Runtime.install({ logger: new DefaultLogger((process.env.TEMPORAL_LOG_LEVEL as 'ERROR' | undefined) ?? 'ERROR') });
   const shutdown = embeddedShutdown();
   const sandbox: TestSandbox = await startTestSandbox();
@@ -73,6 +75,7 @@ export async function startWorkflowHarness(options: { orgNumberLimit?: number; d
       // A short settle window: a create whose answer was lost waits this long before ordering again.
       CARRIER_LIST_LAG_MS: '3000',
       LOG_LEVEL: 'silent',
+      ...options.env,
     },
     sandbox: sandbox.sandbox,
     shutdown,
