@@ -1,0 +1,195 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { callDecisionReasons } from '../../../domain/calls.js';
+import { startCallStack, type CallStack } from '../../support/call-stack.js';
+import type { ReceivedCallWebhook } from '../../support/customer-call-receiver.js';
+import { startMediaStreamServer, type MediaStreamServer } from '../../support/media-stream-server.js';
+import { runCommand } from '../../support/run-cli.js';
+import { waitFor } from '../../support/workflow-harness.js';
+
+/**
+ * `webhook` through the whole stack: the worker POSTs the ringing call, signed with the identity's key,
+ * to the customer's receiver (HTTPS on loopback, development mode) and does what it answers. The
+ * signature is checked by the official Inkbox Python SDK's `verify_webhook`.
+ */
+
+let stack: CallStack;
+let media: MediaStreamServer;
+let python: string;
+
+beforeAll(async () => {
+  const setup = await runCommand('bash', ['test/compat/setup-python-sdk.sh']);
+  if (setup.exitCode !== 0) throw new Error(`could not install the Inkbox Python SDK (exit ${setup.exitCode}):\n${setup.stderr}`);
+  python = setup.stdout.trim().split('\n').at(-1)!;
+  media = await startMediaStreamServer();
+  stack = await startCallStack();
+  await stack.startWorker();
+}, 300_000);
+afterAll(async () => {
+  await stack?.close();
+  await media?.close();
+});
+
+/** An organization whose `agent` has a signing key (returned) and a number asking the receiver at `path`. */
+async function webhookNumber(path: string, reply: Parameters<CallStack['customers']['answerOn']>[1], numberStreamUrl: string | null = null) {
+  const url = stack.customers.answerOn(path, reply);
+  const org = await stack.organizationWithNumber({ incoming_call_action: 'webhook', incoming_call_webhook_url: url, client_websocket_url: numberStreamUrl });
+  const created = await org.call('POST', '/api/v1/identities/agent/signing-key');
+  expect(created.status).toBe(200);
+  return { org, url, signingKey: created.body.signing_key as string };
+}
+
+/** What the SDK's `verify_webhook` says of each case, run by test/compat/verify_inkbox_webhook.py. */
+async function verifiedBySdk(secret: string, cases: { name: string; payload: string; headers: Record<string, string> }[]) {
+  const file = join(mkdtempSync(join(tmpdir(), 'verify-webhook-')), 'cases.json');
+  writeFileSync(file, JSON.stringify({ secret, cases }));
+  const run = await runCommand(python, ['test/compat/verify_inkbox_webhook.py', file]);
+  if (run.exitCode !== 0) throw new Error(`verify_inkbox_webhook.py exit ${run.exitCode}:\n${run.stdout}\n${run.stderr}`);
+  return JSON.parse(run.stdout) as { sdk_version: string; verified: Record<string, boolean> };
+}
+
+describe('the incoming-call webhook', () => {
+  test('when a webhook number is called, then the customer gets the flat Inkbox payload of the ringing call, signed', async () => {
+    const { org } = await webhookNumber('/payload', { body: { action: 'reject' } }, `${media.url}/numbers-own`);
+    const from = '+12125550123';
+
+    const { call_control_id: callControlId } = await stack.ring(org.number.number, from);
+    const row = await stack.settledRow(callControlId);
+
+    const [delivery] = stack.customers.receivedOn('/payload') as [ReceivedCallWebhook];
+    expect(stack.customers.receivedOn('/payload')).toHaveLength(1);
+    expect(JSON.parse(delivery.body)).toEqual({
+      id: row.id,
+      phone_number_id: org.number.id,
+      local_phone_number: org.number.number,
+      remote_phone_number: from,
+      direction: 'inbound',
+      status: 'ringing',
+      client_websocket_url: `${media.url}/numbers-own`,
+      use_inkbox_tts: null,
+      use_inkbox_stt: null,
+      hangup_reason: null,
+      started_at: null,
+      ended_at: null,
+      created_at: row.created_at.toISOString(),
+      updated_at: expect.any(String),
+      rate_limit: null,
+      contacts: [],
+      agent_identities: [],
+    });
+    expect(delivery.headers['content-type']).toMatch(/^application\/json/);
+    expect(delivery.headers['x-inkbox-request-id']).toEqual(expect.any(String));
+    expect(Number(delivery.headers['x-inkbox-timestamp'])).toBeGreaterThan(Date.now() / 1000 - 300);
+    expect(delivery.headers['x-inkbox-signature']).toMatch(/^sha256=[0-9a-f]{64}$/);
+  });
+
+  test('when the official Inkbox Python SDK checks the delivery with the key from POST /identities/{handle}/signing-key, then verify_webhook accepts it, and refuses it altered or under another key', async () => {
+    const { org, signingKey } = await webhookNumber('/signed', { body: { action: 'reject' } });
+    expect(signingKey).toMatch(/^whsec_/);
+    const { call_control_id: callControlId } = await stack.ring(org.number.number);
+    await stack.settledRow(callControlId);
+    const [delivery] = stack.customers.receivedOn('/signed') as [ReceivedCallWebhook];
+    const rotated = await org.call('POST', '/api/v1/identities/agent/signing-key');
+
+    const result = await verifiedBySdk(signingKey, [
+      { name: 'as sent', payload: delivery.body, headers: delivery.headers },
+      { name: 'body altered', payload: delivery.body.replace('"ringing"', '"answered"'), headers: delivery.headers },
+      { name: 'request id altered', payload: delivery.body, headers: { ...delivery.headers, 'x-inkbox-request-id': 'another' } },
+    ]);
+    const underRotatedKey = await verifiedBySdk(rotated.body.signing_key, [{ name: 'as sent', payload: delivery.body, headers: delivery.headers }]);
+
+    expect(result.sdk_version).toMatch(/^0\.7\./);
+    expect(result.verified).toEqual({ 'as sent': true, 'body altered': false, 'request id altered': false });
+    expect(underRotatedKey.verified).toEqual({ 'as sent': false });
+  });
+
+  test('when the key is rotated, then the next call is signed with the new key only', async () => {
+    const { org, signingKey: first } = await webhookNumber('/rotated', { body: { action: 'reject' } });
+    const second = (await org.call('POST', '/api/v1/identities/agent/signing-key')).body.signing_key as string;
+
+    const { call_control_id: callControlId } = await stack.ring(org.number.number);
+    await stack.settledRow(callControlId);
+    const [delivery] = stack.customers.receivedOn('/rotated') as [ReceivedCallWebhook];
+
+    const byFirst = await verifiedBySdk(first, [{ name: 'delivery', payload: delivery.body, headers: delivery.headers }]);
+    const bySecond = await verifiedBySdk(second, [{ name: 'delivery', payload: delivery.body, headers: delivery.headers }]);
+    expect([byFirst.verified.delivery, bySecond.verified.delivery]).toEqual([false, true]);
+  });
+});
+
+describe('what the customer answers', () => {
+  test('when it answers "answer" without a URL, then the call streams to the number\'s own client_websocket_url', async () => {
+    const own = `${media.url}/webhook-answer/own`;
+    const { org } = await webhookNumber('/answer', { body: { action: 'answer' } }, own);
+
+    const { call_control_id: callControlId } = await stack.ring(org.number.number);
+    const stream = await media.connectionFor(callControlId, 30_000);
+    const row = await waitFor(async () => {
+      const current = await stack.callRow(callControlId);
+      return current?.status === 'answered' ? current : undefined;
+    }, 'the row to read answered');
+
+    expect(stream.path).toBe('/media/webhook-answer/own');
+    const call = await stack.sandboxCall(callControlId);
+    expect(call.commands.map((command) => [command.action, command.body.stream_url])).toEqual([['answer', own]]);
+    expect(row).toMatchObject({ client_websocket_url: own, decision_reason: callDecisionReasons.webhookAnswer });
+    await stream.waitForEvents('media', 5, 30_000);
+
+    await stack.callerHangsUp(callControlId);
+    expect(await stack.settledRow(callControlId)).toMatchObject({ status: 'completed', hangup_reason: 'remote' });
+  });
+
+  test('when it answers "answer" with a client_websocket_url, then the call streams there instead of the number\'s URL', async () => {
+    const chosen = `${media.url}/webhook-answer/chosen`;
+    const { org } = await webhookNumber('/answer-url', { body: { action: 'answer', client_websocket_url: chosen } }, `${media.url}/webhook-answer/not-this`);
+
+    const { call_control_id: callControlId } = await stack.ring(org.number.number);
+    const stream = await media.connectionFor(callControlId, 30_000);
+    const row = await waitFor(async () => {
+      const current = await stack.callRow(callControlId);
+      return current?.status === 'answered' ? current : undefined;
+    }, 'the row to read answered');
+
+    expect(stream.path).toBe('/media/webhook-answer/chosen');
+    expect(row.client_websocket_url).toBe(chosen);
+    expect((await org.call('GET', `/api/v1/phone/calls/${row.id}`)).body.client_websocket_url).toBe(chosen);
+
+    const hungUp = await org.call('POST', `/api/v1/phone/calls/${row.id}/hangup`);
+    expect(hungUp.status).toBe(200);
+    expect(await stack.settledRow(callControlId)).toMatchObject({ status: 'completed', hangup_reason: 'local' });
+  });
+
+  test('when it answers "reject", then the call is rejected and the row is canceled + rejected (the customer chose it)', async () => {
+    const { org } = await webhookNumber('/reject', { body: { action: 'reject' } });
+
+    const { call_control_id: callControlId } = await stack.ring(org.number.number);
+    const call = await stack.sandboxCallWhen(callControlId, (each) => each.state === 'hangup', 'the call to end');
+    const row = await stack.settledRow(callControlId);
+
+    expect(call.commands.map((command) => [command.action, command.body.cause])).toEqual([['reject', 'CALL_REJECTED']]);
+    expect(row).toMatchObject({ status: 'canceled', hangup_reason: 'rejected', decision_reason: callDecisionReasons.webhookReject });
+  });
+
+  test('when it answers "ignore", then nothing is sent to the carrier, the call rings on, and when the caller gives up the row is canceled + remote', async () => {
+    const { org } = await webhookNumber('/ignore', { body: { action: 'ignore' } });
+
+    const { call_control_id: callControlId } = await stack.ring(org.number.number);
+    const ringing = await waitFor(async () => {
+      const current = await stack.callRow(callControlId);
+      return current?.decision_reason === callDecisionReasons.webhookIgnore ? current : undefined;
+    }, 'the ignore decision to be recorded');
+
+    expect(ringing.status).toBe('ringing');
+    expect((await org.call('GET', `/api/v1/phone/calls/${ringing.id}`)).body.status).toBe('ringing');
+    expect(await stack.sandboxCall(callControlId)).toMatchObject({ state: 'parked', commands: [] });
+    expect((await stack.progressOf(callControlId)).status).toBe('ringing');
+
+    await stack.callerHangsUp(callControlId);
+    const row = await stack.settledRow(callControlId);
+
+    expect(row).toMatchObject({ status: 'canceled', hangup_reason: 'remote', started_at: null, decision_reason: callDecisionReasons.webhookIgnore });
+    expect((await stack.sandboxCall(callControlId)).commands).toEqual([]);
+  });
+});
