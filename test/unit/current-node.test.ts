@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -35,4 +35,22 @@ describe('tools/current-node.sh (what `npm start` and `npm test` run through)', 
     expect(run.stdout.trim()).toBe(process.versions.node);
     expect(run.stderr).toBe('');
   });
+
+  it('when any npm script runs node or tsx, then it runs through tools/current-node.sh', () => {
+    const { scripts } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> };
+    const runsNode = Object.entries(scripts).filter(([, command]) => /^(node|tsx|bash tools\/current-node\.sh)\b/.test(command));
+
+    expect(runsNode.map(([name]) => name)).toEqual(
+      expect.arrayContaining(['start', 'test', 'api', 'worker', 'migrate', 'admin', 'temporal:setup', 'replay', 'history:export', 'sandbox', 'chaos', 'bench']),
+    );
+    for (const [name, command] of runsNode) expect(command, name).toMatch(/^bash tools\/current-node\.sh /);
+  });
+
+  it('when npm run migrate -- ARGS runs on a machine whose node is 20, then it runs on Node 24 and gets ARGS', async () => {
+    const run = await runCommand('npm', ['run', '-s', 'migrate', '--', 'sideways'], onPath(oldNodeFolder()));
+
+    expect(run.stderr).toContain('running on Node v24.');
+    expect(run.stderr).toContain('usage: npm run migrate -- [up|down|latest]');
+    expect(run.exitCode).toBe(2);
+  }, 180_000);
 });
