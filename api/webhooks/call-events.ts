@@ -15,25 +15,31 @@ const text = (max: number) => z.string().min(1).max(max);
 /** Telnyx's ids are UUID-like; the cap keeps `call/<id>` inside Temporal's 255-character id limit. */
 const callControlId = text(200);
 const timestamp = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'not a timestamp');
+/** Optional text: a value of another shape reads as absent rather than dropping the event. */
+const optionalText = (max: number) => z.string().max(max).nullish().catch(null);
 
-const envelope = <P extends z.ZodType>(payload: P) => z.object({ occurred_at: timestamp, payload });
+/**
+ * Only what the workflow cannot do without (the call's id, the called number, the direction) makes an
+ * event unusable; the rest falls back, so a call is never left ringing for want of a side field.
+ */
+const envelope = <P extends z.ZodType>(payload: P) =>
+  z.object({ occurred_at: timestamp.catch(() => new Date().toISOString()), payload });
 
 const initiated = envelope(
   z.object({
     call_control_id: callControlId,
-    call_leg_id: text(200).nullish(),
-    call_session_id: text(200).nullish(),
-    from: text(64),
+    call_leg_id: optionalText(200),
+    call_session_id: optionalText(200),
+    /** The caller: E.164 when known, else whatever Telnyx has (a withheld number); stored as is. */
+    from: optionalText(64),
     to: text(64),
     direction: z.string(),
-    start_time: timestamp.nullish(),
+    start_time: timestamp.nullish().catch(null),
   }),
 );
 const answered = envelope(z.object({ call_control_id: callControlId }));
-const streaming = envelope(z.object({ call_control_id: callControlId, failure_reason: z.string().max(1000).nullish() }));
-const hangup = envelope(
-  z.object({ call_control_id: callControlId, hangup_cause: z.string().max(100).nullish(), hangup_source: z.string().max(100).nullish() }),
-);
+const streaming = envelope(z.object({ call_control_id: callControlId, failure_reason: optionalText(1000) }));
+const hangup = envelope(z.object({ call_control_id: callControlId, hangup_cause: optionalText(100), hangup_source: optionalText(100) }));
 
 export interface CallEventDeps {
   temporal: Client;
@@ -103,7 +109,7 @@ async function startCall(event: z.infer<typeof initiated>, { temporal, config }:
     callControlId: payload.call_control_id,
     callLegId: payload.call_leg_id ?? null,
     callSessionId: payload.call_session_id ?? null,
-    from: payload.from,
+    from: payload.from ?? '',
     to: payload.to,
     startedAt: payload.start_time ?? event.occurred_at,
     maxDurationMs: config.CALL_MAX_DURATION_MS,
@@ -115,7 +121,7 @@ async function startCall(event: z.infer<typeof initiated>, { temporal, config }:
       args: [input],
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      staticSummary: `Incoming call from ${payload.from} to ${payload.to}`,
+      staticSummary: `Incoming call from ${payload.from || 'an unknown caller'} to ${payload.to}`,
       typedSearchAttributes: [{ key: searchAttributes.phoneNumber, value: payload.to }],
     });
   } catch (error) {

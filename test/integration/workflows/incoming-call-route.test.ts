@@ -63,22 +63,33 @@ describe('the Telnyx webhook route for calls', () => {
     expect(found).toContain(call.workflowId);
   });
 
-  test('when a signed call event does not parse, is outbound, or names no running call, then 200 and nothing starts', async () => {
+  test('when a signed call event lacks what the workflow needs, is outbound, or names no running call, then 200 and nothing starts', async () => {
     const call = callEvents(h, { to: '+18885550198', callControlId: `test-${randomUUID()}` });
 
     const answers = [
-      await call.deliver('call.initiated', { to: 42 }),
+      await call.deliver('call.initiated', { to: 42, from: '+12125550123', direction: 'incoming' }),
+      await call.deliver('call.initiated', { from: '+12125550123', direction: 'incoming' }),
+      await call.deliver('call.initiated', { call_control_id: { nested: true }, to: '+18885550198', direction: 'incoming' }),
+      await call.deliver('call.initiated', { call_control_id: 'x'.repeat(300), to: '+18885550198', direction: 'incoming' }),
       await call.initiated({ direction: 'outgoing' }),
-      await call.initiated({ from: '' }),
-      await call.deliver('call.initiated', { from: '+12125550123', to: '+18885550198', direction: 'incoming', start_time: 'yesterday' }),
       await call.answered(),
       await call.deliver('streaming.failed', { failure_reason: 'connection refused' }),
       await call.hangup(),
-      await call.deliver('call.hangup', { hangup_cause: { nested: true } }),
       await call.deliver('call.speak.ended', {}),
     ];
 
     expect(answers).toEqual(Array(answers.length).fill(200));
     await expect(h.temporal.workflow.getHandle(call.workflowId).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+  });
+
+  test('when side fields of a call event have odd shapes (no caller id, a bad start_time), then the call is still handled', async () => {
+    const call = callEvents(h, { to: '+18885550197' });
+
+    const status = await call.initiated({ from: null, start_time: 'yesterday', call_leg_id: 7 });
+    const outcome = await call.result();
+
+    expect(status).toBe(200);
+    expect(outcome).toMatchObject({ callId: null, decisionReason: 'number_unknown' });
+    expect(await call.commands()).toEqual(['reject']);
   });
 });
