@@ -100,28 +100,29 @@ export async function startCallStack(options: CallStackOptions = {}) {
     setDefaultCACertificates([...getCACertificates('default'), customers.ca.toString('utf8')]);
 
     const deliveries: CarrierDelivery[] = [];
+    /** Event types the relay hands the API twice at once, as a carrier delivering one event twice would. */
+    const duplicated = new Set<string>();
     const relay = createServer((req, res) => {
       void readBody(req).then(async (rawBody) => {
         const headers = Object.fromEntries(
           ['content-type', 'telnyx-timestamp', 'telnyx-signature-ed25519'].flatMap((name) => (req.headers[name] ? [[name, String(req.headers[name])]] : [])),
         );
-        const answer = await fetch(`${api.url}/webhooks/telnyx`, { method: 'POST', headers, body: rawBody }).catch(() => null);
-        const text = (await answer?.text()) ?? '';
         // eslint-disable-next-line @typescript-eslint/no-explicit-any
         let event: any = null;
         try {
           event = JSON.parse(rawBody);
         } catch {
-          // recorded with no type
+          // relayed and recorded with no type
         }
-        deliveries.push({
-          eventType: event?.data?.event_type ?? '',
-          callControlId: event?.data?.payload?.call_control_id ?? null,
-          rawBody,
-          headers,
-          apiStatus: answer?.status ?? 0,
-        });
-        res.writeHead(answer?.status ?? 502, { 'content-type': 'application/json' }).end(text);
+        const eventType: string = event?.data?.event_type ?? '';
+        const forward = async () => {
+          const answer = await fetch(`${api.url}/webhooks/telnyx`, { method: 'POST', headers, body: rawBody }).catch(() => null);
+          const text = (await answer?.text()) ?? '';
+          deliveries.push({ eventType, callControlId: event?.data?.payload?.call_control_id ?? null, rawBody, headers, apiStatus: answer?.status ?? 0 });
+          return { status: answer?.status ?? 502, text };
+        };
+        const [answer] = await Promise.all(duplicated.has(eventType) ? [forward(), forward()] : [forward()]);
+        res.writeHead(answer!.status, { 'content-type': 'application/json' }).end(answer!.text);
       });
     });
     await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
@@ -279,6 +280,11 @@ export async function startCallStack(options: CallStackOptions = {}) {
       workflowOf,
       progressOf,
       redeliver,
+      /** From now on the relay hands each event of `eventType` to the API twice, at once; resolves the undo. */
+      deliverTwice(eventType: string): () => void {
+        duplicated.add(eventType);
+        return () => void duplicated.delete(eventType);
+      },
       close,
     };
   });
