@@ -9,6 +9,7 @@ import { temporalConnectionOptions } from '../temporal/connection-options.js';
 import { startDevServer } from '../temporal/dev-server.js';
 import { ensureLocalDeploymentId } from './deployment-id.js';
 import { ensureLocalCredentials } from './local-credentials.js';
+import { ensureLocalPayloadCodec, startLocalCodecServer } from './local-payload-codec.js';
 import { ensureLocalSigningKeyEncryptionKey } from './signing-key-encryption-key.js';
 
 /**
@@ -25,11 +26,16 @@ const loaded = loadConfig({
   SIGNING_KEY_ENCRYPTION_KEY: process.env.SIGNING_KEY_ENCRYPTION_KEY || ensureLocalSigningKeyEncryptionKey(dataDirOfEnv),
 });
 const dataDir = resolve(loaded.DATA_DIR);
-const config = { ...loaded, DATA_DIR: dataDir };
+// Payloads are encrypted locally too (a key made on first start unless PAYLOAD_CODEC_KEYS is set); the UI decodes them through the codec server.
+const localCodec = ensureLocalPayloadCodec(loaded, dataDir, !loaded.TEMPORAL_ADDRESS);
+const config = { ...loaded, DATA_DIR: dataDir, ...(localCodec ? { PAYLOAD_CODEC_KEYS: localCodec.keys, PAYLOAD_CODEC_SERVER_TOKEN: localCodec.token } : {}) };
 const logger = pino({ level: config.LOG_LEVEL });
 const shutdown = onShutdown([], { onError: (error) => logger.warn({ err: error }, 'error while stopping') });
 
 async function start() {
+  // Before the dev server: its Web UI is given this endpoint.
+  const codecServer = localCodec ? await startLocalCodecServer(localCodec, config, logger) : undefined;
+  if (codecServer) shutdown.add(() => codecServer.close());
   const devServer = config.TEMPORAL_ADDRESS
     ? null
     : await startDevServer({
@@ -37,6 +43,7 @@ async function start() {
         uiPort: config.TEMPORAL_UI_PORT,
         namespace: config.TEMPORAL_NAMESPACE,
         dbFile: join(dataDir, 'temporal.sqlite'),
+        ...(codecServer ? { uiCodecEndpoint: codecServer.uiEndpoint } : {}),
       });
   if (devServer) shutdown.add(() => devServer.stop());
   const temporalAddress = devServer?.address ?? temporalConnectionOptions(config).address;
@@ -80,6 +87,7 @@ async function start() {
       `  API key:      ${credentials.apiKey}`,
       `  API docs:     ${api.url}/docs`,
       `  Temporal UI:  ${temporalUiUrl ?? `(external cluster at ${temporalAddress})`}`,
+      ...(codecServer ? [`  Codec server: ${codecServer.url} (payloads are encrypted; the UI decodes through it; Bearer token in ${localCodec?.file})`] : []),
       `  Metrics:      ${api.url}/metrics (API)${metricsAddress ? `, http://${metricsAddress}/metrics (worker)` : ''}`,
       `  Carrier:      ${carrier.kind === 'telnyx' ? carrier.baseURL : `Telnyx sandbox at ${carrier.baseURL}`}`,
       `  Database:     ${config.DATABASE_URL ? 'PostgreSQL from DATABASE_URL' : `embedded PostgreSQL in ${join(dataDir, 'pglite')}`}`,

@@ -14,6 +14,8 @@ export interface DevServerOptions {
   dbFile: string | null;
   readyTimeoutMs?: number;
   log?: (line: string) => void;
+  /** A remote codec endpoint the Web UI decodes payloads through (`--ui-codec-endpoint`). */
+  uiCodecEndpoint?: string;
 }
 
 export interface DevServer {
@@ -26,6 +28,7 @@ function devServerArgs(options: DevServerOptions): string[] {
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(options.port), '--log-level', 'warn'];
   args.push(...(options.uiPort === null ? ['--headless'] : ['--ui-port', String(options.uiPort)]));
   if (options.namespace !== 'default') args.push('--namespace', options.namespace);
+  if (options.uiCodecEndpoint && options.uiPort !== null) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
   if (options.dbFile) args.push('--db-filename', options.dbFile);
   for (const key of Object.values(searchAttributes)) args.push('--search-attribute', `${key.name}=Keyword`);
   // The id length limit of the compose server (docker/temporal/dynamicconfig.yaml), so ids that pass here pass there.
