@@ -133,6 +133,7 @@ describe('incoming calls by action', () => {
     await resultOf(callControlId);
     const call = await stack.sandboxCallWhen(callControlId, (each) => each.state === 'hangup', 'the call to end');
     const settled = await stack.settledRow(callControlId);
+    await recordCallHistory(stack.api.temporal, 'incoming-call-hangup-requested', workflowIds.call(callControlId));
 
     expect(hangup.status).toBe(200);
     expect(call.commands.map((command) => [command.action, command.command_id, command.outcome])).toEqual([
@@ -206,6 +207,8 @@ describe('incoming calls decided by the customer webhook', () => {
     await stack.callerHangsUp(callControlId);
     const settled = await stack.settledRow(callControlId);
     const call = await stack.sandboxCall(callControlId);
+    await resultOf(callControlId);
+    await recordCallHistory(stack.api.temporal, 'incoming-call-webhook-ignore', workflowIds.call(callControlId));
 
     expect(ringing.status).toBe('ringing');
     expect(call.commands).toEqual([]);
