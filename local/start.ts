@@ -4,6 +4,7 @@ import { assemble } from '../assembly/assemble.js';
 import { carrierTarget } from '../assembly/carrier-target.js';
 import { loadConfig } from '../config/config.js';
 import { onShutdown } from '../lifecycle/on-shutdown.js';
+import { createSandboxControl } from '../sandbox/control-client.js';
 import { startSandbox } from '../sandbox/server.js';
 import { temporalConnectionOptions } from '../temporal/connection-options.js';
 import { startDevServer } from '../temporal/dev-server.js';
@@ -24,6 +25,8 @@ const loaded = loadConfig({
   ...process.env,
   DEPLOYMENT_ID: process.env.DEPLOYMENT_ID || ensureLocalDeploymentId(dataDirOfEnv),
   SIGNING_KEY_ENCRYPTION_KEY: process.env.SIGNING_KEY_ENCRYPTION_KEY || ensureLocalSigningKeyEncryptionKey(dataDirOfEnv),
+  // With the sandbox as the carrier every caller is on this machine, and so may be the stream and webhook receivers.
+  ALLOW_PRIVATE_CALLBACK_URLS: process.env.ALLOW_PRIVATE_CALLBACK_URLS || (process.env.TELNYX_API_KEY?.trim() ? 'false' : 'true'),
 });
 const dataDir = resolve(loaded.DATA_DIR);
 // Payloads are encrypted locally too (a key made on first start unless PAYLOAD_CODEC_KEYS is set); the UI decodes them through the codec server.
@@ -49,11 +52,14 @@ async function start() {
   const temporalAddress = devServer?.address ?? temporalConnectionOptions(config).address;
 
   // The sandbox runs in this process where the assembly's one carrier decision picks a sandbox.
-  const sandbox =
-    carrierTarget(config).kind === 'sandbox'
-      ? await startSandbox({ port: config.SANDBOX_PORT, stateFile: join(dataDir, 'sandbox.json'), webhookUrl: `http://${config.HOST}:${config.PORT}/webhooks/telnyx` })
-      : undefined;
-  if (sandbox) shutdown.add(() => sandbox.stop());
+  const webhookUrl = `http://${config.HOST}:${config.PORT}/webhooks/telnyx`;
+  const sandbox = carrierTarget(config).kind === 'sandbox' ? await startSandbox({ port: config.SANDBOX_PORT, stateFile: join(dataDir, 'sandbox.json'), webhookUrl }) : undefined;
+  if (sandbox) {
+    shutdown.add(() => sandbox.stop());
+    // Every start: call and order events go to this API (the saved state may name an earlier PORT), and a
+    // call answered with a stream reaches a local wss server whatever its certificate (development only).
+    await createSandboxControl(sandbox.url).configure({ webhook_url: webhookUrl, media_tls_insecure: true });
+  }
 
   const assembly = assemble({
     config,
@@ -90,6 +96,12 @@ async function start() {
       ...(codecServer ? [`  Codec server: ${codecServer.url} (payloads are encrypted; the UI decodes through it; Bearer token in ${localCodec?.file})`] : []),
       `  Metrics:      ${api.url}/metrics (API)${metricsAddress ? `, http://${metricsAddress}/metrics (worker)` : ''}`,
       `  Carrier:      ${carrier.kind === 'telnyx' ? carrier.baseURL : `Telnyx sandbox at ${carrier.baseURL}`}`,
+      ...(sandbox
+        ? [
+            `  Sandbox:      ${sandbox.url}/_sandbox (ring one of your numbers: POST /_sandbox/calls {"to", "from"})`,
+            `  Development:  the sandbox streams to wss servers with any certificate; callback URLs ${config.ALLOW_PRIVATE_CALLBACK_URLS ? 'may' : 'may not'} be private hosts`,
+          ]
+        : []),
       `  Database:     ${config.DATABASE_URL ? 'PostgreSQL from DATABASE_URL' : `embedded PostgreSQL in ${join(dataDir, 'pglite')}`}`,
       '',
       `Try: curl -s -H 'X-API-Key: ${credentials.apiKey}' ${api.url}/api/v1/identities`,
