@@ -85,13 +85,21 @@ export function sampleRss(processes: { name: string; pid: number }[], intervalMs
   };
 }
 
+/** How an npm script may start node: itself, or through the wrapper that picks a current Node (22+). */
+const nodeLaunchers = [['node'], ['bash', 'tools/current-node.sh']];
+
 /**
- * What `npm run <script>` runs when its script is `node [flags] file`: the flags and the file, so the
- * bench starts a process exactly as production does while measuring node itself, not npm.
+ * What `npm run <script>` runs when its script is `node [flags] file` (or `bash tools/current-node.sh
+ * [flags] file`): the flags and the file, so the bench starts a process exactly as production does while
+ * measuring node itself, not npm or the wrapper. The bench runs on the node the wrapper chose and
+ * starts its children with that same node.
  */
 export function npmScriptCommand(packageJsonPath: string, script: string): { nodeArgs: string[]; file: string } {
   const scripts = (JSON.parse(readFileSync(packageJsonPath, 'utf8')) as { scripts: Record<string, string> }).scripts;
   const words = (scripts[script] ?? '').split(/\s+/).filter(Boolean);
-  if (words[0] !== 'node' || words.length < 2) throw new Error(`npm run ${script} is not "node [flags] file": ${scripts[script]}`);
-  return { nodeArgs: words.slice(1, -1), file: words.at(-1)! };
+  const launcher = nodeLaunchers.find((prefix) => prefix.every((word, i) => words[i] === word));
+  if (!launcher || words.length < launcher.length + 1) {
+    throw new Error(`npm run ${script} is not "node [flags] file" nor "bash tools/current-node.sh [flags] file": ${scripts[script]}`);
+  }
+  return { nodeArgs: words.slice(launcher.length, -1), file: words.at(-1)! };
 }
