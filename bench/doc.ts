@@ -65,9 +65,15 @@ export function replaceBlock(text: string, markers: { begin: string; end: string
   return `${text.slice(0, start + markers.begin.length)}\n${content}\n${text.slice(stop)}`;
 }
 
-/** docs/performance.md with its run block (and its profile block, when the report has a profile) rewritten from `report`. */
-export function rewriteDoc(doc: string, report: BenchReport, source: string): string {
-  const withRun = replaceBlock(doc, docBlocks.run, renderRunBlock(report, source));
-  const profile = renderProfileBlock(report, source);
-  return profile === null ? withRun : replaceBlock(withRun, docBlocks.profile, profile);
+/** Where `--write-doc` keeps the runs the doc's blocks come from (committed with it), relative to the project. */
+export const docResults = { run: 'bench/results/doc.json', profile: 'bench/results/doc-profile.json' } as const;
+
+/**
+ * docs/performance.md with its run block rewritten from `run`, and its profile block from `profile` when
+ * given (a run without a profile leaves the last one in place). `source` is the JSON file each came from.
+ */
+export function rewriteDoc(doc: string, run: { report: BenchReport; source: string }, profile?: { report: BenchReport; source: string }): string {
+  const withRun = replaceBlock(doc, docBlocks.run, renderRunBlock(run.report, run.source));
+  const profileBlock = profile ? renderProfileBlock(profile.report, profile.source) : null;
+  return profileBlock === null ? withRun : replaceBlock(withRun, docBlocks.profile, profileBlock);
 }

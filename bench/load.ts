@@ -7,8 +7,11 @@ export interface ClosedLoopOptions {
   durationMs: number;
   /** And after this many (so inventory and seeded identities always suffice). */
   maxRequests: number;
-  /** One request; `worker` is the loop's index (0..concurrency-1), `n` the request's index. Rejects on failure. */
-  request(worker: number, n: number): Promise<void>;
+  /**
+   * One request; `worker` is the loop's index (0..concurrency-1), `n` the request's index. Rejects on
+   * failure. It may resolve the latency to record (measured by someone else's clock); else the time it took is.
+   */
+  request(worker: number, n: number): Promise<void | number>;
 }
 
 /**
@@ -27,8 +30,8 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<RunStat
       const n = issued++;
       const t0 = performance.now();
       try {
-        await options.request(worker, n);
-        latencies.push(performance.now() - t0);
+        const measured = await options.request(worker, n);
+        latencies.push(typeof measured === 'number' ? measured : performance.now() - t0);
       } catch (error) {
         errors += 1;
         firstError ??= error instanceof Error ? error.message : String(error);

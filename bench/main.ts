@@ -1,12 +1,13 @@
 import { execSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { summarizeProfiles, type TimeWindow } from './cpu-profile.js';
-import { rewriteDoc } from './doc.js';
+import { docResults, rewriteDoc } from './doc.js';
 import { renderComparison, renderMarkdown, judgeTargets, type BenchReport } from './report.js';
+import { runCallDecision } from './scenarios/call-decision.js';
 import { runEngineCeiling } from './scenarios/engine-ceiling.js';
 import { runProvisioning } from './scenarios/provisioning.js';
 import { runReadPath } from './scenarios/read-path.js';
@@ -16,7 +17,8 @@ import { ratio } from './stats.js';
 
 /**
  * `npm run bench [-- --quick] [--out FILE] [--compare FILE] [--log-level LEVEL] [--cpu-prof] [--write-doc]`,
- * or `npm run bench -- --doc-from FILE` to rewrite docs/performance.md's generated blocks from a saved run.
+ * or `npm run bench -- --doc-from FILE` to rewrite docs/performance.md's generated blocks from a saved run
+ * (`--doc FILE` and `--doc-results DIR` put the page and the JSON it is made from elsewhere).
  */
 const { values } = parseArgs({
   options: {
@@ -28,19 +30,39 @@ const { values } = parseArgs({
     'write-doc': { type: 'boolean', default: false },
     'doc-from': { type: 'string' },
     doc: { type: 'string', default: 'docs/performance.md' },
+    'doc-results': { type: 'string', default: dirname(docResults.run) },
   },
 });
 const root = fileURLToPath(new URL('..', import.meta.url));
 const log = (line: string) => console.error(`bench: ${line}`);
 
-function writeDoc(report: BenchReport, source: string): void {
+/**
+ * Keeps the report as the doc's run JSON (and as its profile JSON when it has a profile) under
+ * `--doc-results`, then rewrites both of the doc's generated blocks from those files.
+ */
+function writeDoc(report: BenchReport): void {
+  const results = resolve(values['doc-results']);
+  mkdirSync(results, { recursive: true });
+  const keep = (name: string) => {
+    const path = join(results, name);
+    writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
+    return { report, source: relative(root, path) };
+  };
+  const run = keep(basename(docResults.run));
+  const profilePath = join(results, basename(docResults.profile));
+  // A run without a profile leaves the last profiled run's block, rendered again from its own JSON.
+  const profile = report.workerCpuProfile
+    ? keep(basename(docResults.profile))
+    : existsSync(profilePath)
+      ? { report: JSON.parse(readFileSync(profilePath, 'utf8')) as BenchReport, source: relative(root, profilePath) }
+      : undefined;
   const doc = resolve(values.doc);
-  writeFileSync(doc, rewriteDoc(readFileSync(doc, 'utf8'), report, relative(root, resolve(source))));
-  log(`rewrote the generated blocks of ${values.doc} from ${source}`);
+  writeFileSync(doc, rewriteDoc(readFileSync(doc, 'utf8'), run, profile));
+  log(`rewrote the generated blocks of ${values.doc} from ${run.source}${profile ? ` and ${profile.source}` : ''}`);
 }
 
 if (values['doc-from']) {
-  writeDoc(JSON.parse(readFileSync(values['doc-from'], 'utf8')) as BenchReport, values['doc-from']);
+  writeDoc(JSON.parse(readFileSync(values['doc-from'], 'utf8')) as BenchReport);
   process.exit(0);
 }
 
@@ -66,6 +88,8 @@ try {
   const reference = provisioning.rows.find((row) => row.latencyMs === 0 && row.concurrency === maxC)?.service ?? null;
   log('read path');
   const readPath = await runReadPath(stack, settings);
+  log('call decision');
+  const callDecision = await runCallDecision(stack, settings, log);
 
   const partial: Omit<BenchReport, 'targets'> = {
     meta: {
@@ -91,6 +115,7 @@ try {
     engineCeiling: { ...ceiling, provisioning: reference, fraction: reference ? ratio(reference.perSecond, ceiling.noop.perSecond) : null },
     readPath,
     memory: provisioning.memory,
+    callDecision,
   };
   report = { ...partial, targets: judgeTargets(partial) };
 } catch (error) {
@@ -119,6 +144,6 @@ if (report) {
   }
   const { loadAverageBefore, loadAverageAfter } = report.meta;
   console.log(`\nload average before/after: ${loadAverageBefore.join(' ')} / ${loadAverageAfter.join(' ')} on ${report.meta.cpus} cores; JSON in ${values.out}`);
-  if (values['write-doc']) writeDoc(report, values.out);
+  if (values['write-doc']) writeDoc(report);
 }
 process.exit(exitCode);

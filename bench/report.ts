@@ -1,4 +1,5 @@
 import type { ProfileSummary } from './cpu-profile.js';
+import type { CallDecisionRow } from './scenarios/call-decision.js';
 import type { EngineCeiling } from './scenarios/engine-ceiling.js';
 import type { MemoryFigures, ProvisioningRow } from './scenarios/provisioning.js';
 import type { ReadRow } from './scenarios/read-path.js';
@@ -35,6 +36,8 @@ export interface BenchReport {
   engineCeiling: EngineCeiling & { provisioning: RunStats | null; fraction: number | null };
   readPath: ReadRow[];
   memory: MemoryFigures;
+  /** Incoming calls: absent in reports from before calls were measured. */
+  callDecision?: CallDecisionRow[];
   targets: Target[];
   /** With `--cpu-prof`: the worker's threads, busiest first, with their top frames by self time. */
   workerCpuProfile?: { dir: string; threads: ProfileSummary[] };
@@ -61,6 +64,13 @@ export function judgeTargets(report: Omit<BenchReport, 'targets'>): Target[] {
     target('API peak RSS during the throughput run (MB)', '≤ 150', report.memory.throughputPeakMb.api, (v) => v <= 150),
     target('worker peak RSS during the throughput run (MB)', '≤ 300', report.memory.throughputPeakMb.worker, (v) => v <= 300),
     target('worker CPU ms per provisioning, 0 ms carrier, c=1', '≤ 40', at(report.provisioning, 0, 1)?.cpuMsPerProvisioning?.service.worker, (v) => v <= 40),
+    ...(['auto_accept', 'auto_reject'] as const).flatMap((action) => {
+      const row = report.callDecision?.find((each) => each.action === action && each.concurrency === 20);
+      return [
+        target(`call decision p50 ms, ${action}, c=20`, '≤ 250', row?.service.p50Ms, (v) => v <= 250),
+        target(`call decision p99 ms, ${action}, c=20`, '≤ 1000', row?.service.p99Ms, (v) => v <= 1000),
+      ];
+    }),
   ];
 }
 
@@ -104,6 +114,18 @@ export function renderMarkdown(report: BenchReport): string {
     lines.push(
       `| ${row.endpoint} | ${row.service.perSecond} | ${row.service.p50Ms} / ${row.service.p99Ms} | ${row.bare.perSecond} | ${row.bare.p50Ms} / ${row.bare.p99Ms} | ${fmt(row.throughputRatio)} | ${fmt(row.p99Ratio)}× |`,
     );
+  }
+  if (report.callDecision) {
+    lines.push('', '### Call decision: signed call.initiated sent → answer or reject command received, sandbox clock (ms)', '');
+    lines.push('| action | c | direct p50 / p99 | service p50 / p99 | p50 ratio | p99 ratio | calls (direct / service) | errors | service CPU ms per call: worker / api / temporal / sandbox | direct CPU ms per call: handler / sandbox |');
+    lines.push('|---|---|---|---|---|---|---|---|---|---|');
+    for (const row of report.callDecision) {
+      const s = row.cpuMsPerCall.service;
+      const d = row.cpuMsPerCall.direct;
+      lines.push(
+        `| ${row.action} | ${row.concurrency} | ${row.direct.p50Ms} / ${row.direct.p99Ms} | ${row.service.p50Ms} / ${row.service.p99Ms} | ${fmt(row.p50Ratio)}× | ${fmt(row.p99Ratio)}× | ${row.direct.count} / ${row.service.count} | ${row.direct.errors + row.service.errors} | ${fmt(s.worker)} / ${fmt(s.api)} / ${fmt(s.temporal)} / ${fmt(s.sandbox)} | ${fmt(d.handler)} / ${fmt(d.sandbox)} |`,
+      );
+    }
   }
   const memory = report.memory;
   lines.push('', '### Memory (RSS, MB)', '', '| process | peak during throughput run | peak over all provisioning runs | lifetime VmHWM |', '|---|---|---|---|');

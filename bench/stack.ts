@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,7 @@ import { createScratchDatabase } from '../db/scratch-database.js';
 import type { Database } from '../db/schema.js';
 import { startDevServer, type DevServer } from '../temporal/dev-server.js';
 import { freePort } from '../sandbox/free-port.js';
+import { generateSigningKeys } from '../sandbox/keys.js';
 import { findPid } from './cpu.js';
 import { npmScriptCommand, spawnNode, type ChildHandle } from './processes.js';
 
@@ -41,8 +42,14 @@ export interface BenchStack {
   sandboxPid(): number | null;
   childEnv: NodeJS.ProcessEnv;
   logDir: string;
-  /** A fresh sandbox on the same port, selling from `numberOffset` (its sold list stays short). */
-  restartSandbox(numberOffset: number, latencyMs: number): Promise<void>;
+  /** Base64 Ed25519 key the API verifies Telnyx webhooks with (TELNYX_PUBLIC_KEY); sandboxes started `signing` sign with its pair. */
+  webhookPublicKey: string;
+  /**
+   * A fresh sandbox on the same port, selling from `numberOffset` (its sold list stays short), with
+   * webhooks off. With `signing`, it signs with the key the API knows and posts its events to `webhookUrl`
+   * (its keys come from a state file, which it then keeps writing: only the call scenario needs that).
+   */
+  restartSandbox(numberOffset: number, latencyMs: number, options?: { signing?: boolean; webhookUrl?: string }): Promise<void>;
   spawn(name: string, file: string, args?: string[]): ChildHandle;
   stop(): Promise<void>;
 }
@@ -78,6 +85,8 @@ export async function startBenchStack(options: StackOptions): Promise<BenchStack
     const sandboxPort = await freePort();
     const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
     const apiPort = await freePort();
+    // Every sandbox would otherwise sign with a key of its own, and the API reads one at start.
+    const signingKeys = generateSigningKeys();
     const childEnv: NodeJS.ProcessEnv = {
       ...process.env,
       DATABASE_URL: databaseUrl,
@@ -95,6 +104,9 @@ export async function startBenchStack(options: StackOptions): Promise<BenchStack
       PROVISION_WAIT_MS: '60000',
       RECONCILE_ENABLED: 'false',
       WORKER_METRICS_ADDRESS: '',
+      TELNYX_PUBLIC_KEY: signingKeys.publicKey,
+      // The call scenario's numbers stream to a loopback WebSocket, which the SSRF guard refuses otherwise.
+      ALLOW_PRIVATE_CALLBACK_URLS: 'true',
       ...options.env,
     };
     const spawn = (name: string, file: string, args: string[] = [], nodeArgs: string[] = []) =>
@@ -108,15 +120,18 @@ export async function startBenchStack(options: StackOptions): Promise<BenchStack
 
     let sandbox: ChildHandle | undefined;
     let sandboxRuns = 0;
-    const restartSandbox = async (numberOffset: number, latencyMs: number) => {
+    const restartSandbox = async (numberOffset: number, latencyMs: number, { signing = false, webhookUrl }: { signing?: boolean; webhookUrl?: string } = {}) => {
       await sandbox?.stop();
-      sandbox = spawn(`sandbox-${sandboxRuns++}`, 'bench/sandbox-child.ts', [String(sandboxPort), String(numberOffset)]);
+      const name = `sandbox-${sandboxRuns++}`;
+      const stateFile = join(logDir, `${name}.json`);
+      if (signing) writeFileSync(stateFile, JSON.stringify({ keys: { private_key_pem: signingKeys.privateKeyPem, public_key: signingKeys.publicKey } }));
+      sandbox = spawn(name, 'bench/sandbox-child.ts', [String(sandboxPort), String(numberOffset), ...(signing ? [stateFile] : [])]);
       await sandbox.waitForLine(/"ready":true/);
-      // Webhooks off: the happy path with instant orders needs none, and the baseline has no receiver.
+      // Webhooks off unless asked for: the happy path with instant orders needs none, and the baseline has no receiver.
       const response = await fetch(`${sandboxUrl}/_sandbox/config`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ latency_ms: latencyMs, webhook_url: null, inventory: { toll_free: 0, local: { default: 5000 } } }),
+        body: JSON.stringify({ latency_ms: latencyMs, webhook_url: webhookUrl ?? null, inventory: { toll_free: 0, local: { default: 5000 } } }),
       });
       if (!response.ok) throw new Error(`sandbox config failed: ${response.status} ${await response.text()}`);
     };
@@ -145,6 +160,7 @@ export async function startBenchStack(options: StackOptions): Promise<BenchStack
       api,
       worker,
       temporalPid,
+      webhookPublicKey: signingKeys.publicKey,
       sandboxPid: () => sandbox?.pid ?? null,
       childEnv,
       logDir,

@@ -12,7 +12,8 @@ test('when `npm run bench -- --quick --cpu-prof --write-doc` runs, then it print
   const serverUrl = new URL(inject('databaseUrl'));
   serverUrl.pathname = '/test';
 
-  const run = await runTsCli('bench/main.ts', ['--quick', '--log-level', 'warn', '--out', out, '--cpu-prof', '--write-doc', '--doc', doc], {
+  const args = ['--quick', '--log-level', 'warn', '--out', out, '--cpu-prof', '--write-doc', '--doc', doc, '--doc-results', folder];
+  const run = await runTsCli('bench/main.ts', args, {
     BENCH_DATABASE_URL: serverUrl.href,
   });
 
@@ -34,6 +35,15 @@ test('when `npm run bench -- --quick --cpu-prof --write-doc` runs, then it print
   expect(report.engineCeiling.noop.count).toBeGreaterThan(0);
   expect(report.readPath.map((row: { endpoint: string }) => row.endpoint)).toEqual(['GET /numbers', 'GET /numbers/{id}']);
   expect(report.readPath.every((row: { service: { count: number }; bare: { count: number } }) => row.service.count > 0 && row.bare.count > 0)).toBe(true);
+  expect(report.callDecision.map((row: { action: string; concurrency: number }) => `${row.action}/${row.concurrency}`)).toEqual([
+    'auto_accept/1', 'auto_accept/20', 'auto_reject/1', 'auto_reject/20',
+  ]);
+  for (const row of report.callDecision) {
+    expect(row.direct.count, row.direct.firstError).toBeGreaterThan(0);
+    expect(row.service.count, row.service.firstError).toBeGreaterThan(0);
+    expect(row.service.p50Ms).toBeGreaterThan(0);
+  }
+  expect(run.stdout).toContain('### Call decision');
   expect(report.memory.throughputPeakMb.api).toBeGreaterThan(0);
   expect(report.memory.throughputPeakMb.worker).toBeGreaterThan(0);
   expect(report.targets.map((each: { name: string }) => each.name)).toContain('worker CPU ms per provisioning, 0 ms carrier, c=1');
@@ -47,4 +57,6 @@ test('when `npm run bench -- --quick --cpu-prof --write-doc` runs, then it print
   expect(written).toContain(`| ${report.meta.startedAt} (`);
   expect(written).toContain('### CPU per provisioning');
   expect(written).toContain(`**${report.workerCpuProfile.threads[0].file}**`);
+  expect(JSON.parse(readFileSync(join(folder, 'doc.json'), 'utf8')).meta.startedAt).toBe(report.meta.startedAt);
+  expect(JSON.parse(readFileSync(join(folder, 'doc-profile.json'), 'utf8')).meta.startedAt).toBe(report.meta.startedAt);
 }, 300_000);

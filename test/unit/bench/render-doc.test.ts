@@ -1,9 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { docBlocks, machineLoad, renderRunBlock, replaceBlock, rewriteDoc } from '../../../bench/doc.js';
+import { docBlocks, docResults, machineLoad, renderRunBlock, replaceBlock, rewriteDoc } from '../../../bench/doc.js';
 import type { BenchReport } from '../../../bench/report.js';
 
+const projectRoot = join(import.meta.dirname, '..', '..', '..');
 const fixture = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', 'report.json'), 'utf8')) as BenchReport;
 const withLoad = (before: number[], after: number[]): BenchReport => ({ ...fixture, meta: { ...fixture.meta, loadAverageBefore: before, loadAverageAfter: after } });
 const doc = [
@@ -25,7 +26,7 @@ const doc = [
 
 describe('docs/performance.md generated from a run JSON (bench/doc.ts)', () => {
   it('when the doc is rewritten from the fixture run, then the blocks hold its meta, tables and profile and the text around them stays', () => {
-    const rewritten = rewriteDoc(doc, fixture, 'bench/results/fixture.json');
+    const rewritten = rewriteDoc(doc, { report: fixture, source: 'bench/results/fixture.json' }, { report: fixture, source: 'bench/results/fixture.json' });
 
     expect(rewritten).not.toContain('stale');
     expect(rewritten.startsWith('# Performance\n\nHand-written text.\n\n<!-- bench:begin -->\n| run | commit |')).toBe(true);
@@ -36,9 +37,10 @@ describe('docs/performance.md generated from a run JSON (bench/doc.ts)', () => {
     expect(rewritten).toContain('| 0 ms | 1 | 24.6 / 42.4 / 67.6 | 38.8 | 214.7 / 281 / 281 | 4.6 | 8.73× | 0.12 | 0 |');
     expect(rewritten).toContain('| 0 ms | 1 | 110 | 12.7 | 90.9 | 3.6 | 217.2 | 13.5 | 3.4 |');
     expect(rewritten).toContain('| worker CPU ms per provisioning, 0 ms carrier, c=1 | ≤ 40 | 110 | no |');
+    expect(rewritten).toContain('| auto_accept | 20 | 905 / 2011 | 2000 / 3355 | 2.21× | 1.67× | 33 / 28 | 0 | 27.9 / 13.9 / 28.2 / 18.6 | 11.5 / 12.4 |');
     expect(rewritten).toContain('| 700.5 | 8.4 | `(anonymous) @temporalio/core-bridge/index.js:10` |');
     expect(rewritten.endsWith(`${docBlocks.profile.end}\n`)).toBe(true);
-    expect(rewriteDoc(rewritten, fixture, 'bench/results/fixture.json')).toBe(rewritten);
+    expect(rewriteDoc(rewritten, { report: fixture, source: 'bench/results/fixture.json' }, { report: fixture, source: 'bench/results/fixture.json' })).toBe(rewritten);
   });
 
   it('when the 1-minute load after the run was above the CPU count, then the run is marked loaded in its table', () => {
@@ -59,10 +61,8 @@ describe('docs/performance.md generated from a run JSON (bench/doc.ts)', () => {
     expect(block).not.toContain('**loaded**');
   });
 
-  it('when the run has no CPU profile, then the profile block keeps what it held', () => {
-    const { workerCpuProfile: _dropped, ...withoutProfile } = fixture;
-
-    const rewritten = rewriteDoc(doc, withoutProfile, 'run.json');
+  it('when no run with a CPU profile is given, then the profile block keeps what it held', () => {
+    const rewritten = rewriteDoc(doc, { report: fixture, source: 'run.json' });
 
     expect(rewritten).toContain('stale profile');
     expect(rewritten).not.toContain('stale table');
@@ -70,5 +70,16 @@ describe('docs/performance.md generated from a run JSON (bench/doc.ts)', () => {
 
   it('when the markers are missing, then rewriting says which', () => {
     expect(() => replaceBlock('# no markers', docBlocks.run, 'x')).toThrow('markers <!-- bench:begin --> … <!-- bench:end --> not found in order');
+  });
+
+  it('when docs/performance.md is rendered again from the committed runs it names, then nothing changes (its blocks are not edited by hand)', () => {
+    const read = (path: string) => readFileSync(join(projectRoot, path), 'utf8');
+    const committed = read('docs/performance.md');
+    const run = { report: JSON.parse(read(docResults.run)) as BenchReport, source: docResults.run };
+    const profile = existsSync(join(projectRoot, docResults.profile))
+      ? { report: JSON.parse(read(docResults.profile)) as BenchReport, source: docResults.profile }
+      : undefined;
+
+    expect(rewriteDoc(committed, run, profile), 'regenerate with: npm run bench -- --doc-from bench/results/doc.json').toBe(committed);
   });
 });
