@@ -1,5 +1,6 @@
 import { log, proxyActivities } from '@temporalio/workflow';
 import type { IncomingCallTarget } from '../activities/call-activities.js';
+import type { Activities } from '../activities/create-activities.js';
 import { callDecisionReasons, type CallDecisionReason, type CustomerWebhookOutcome } from '../domain/calls.js';
 import { failureMessage } from './failures.js';
 
@@ -10,27 +11,27 @@ export type CallDecision =
   | { kind: 'reject'; reason: CallDecisionReason; failed: boolean }
   | { kind: 'ignore'; reason: CallDecisionReason };
 
-/** The customer webhook activity, by name: it never throws for the customer's failures, only for its own. */
-interface CustomerWebhookActivities {
-  askCustomerWebhook(input: { callId: string }): Promise<CustomerWebhookOutcome>;
+/**
+ * The webhook activity enforces CALL_WEBHOOK_TIMEOUT_MS on the customer itself and never throws for the
+ * customer's failures; this bounds its own (a database blip reading the signing key, a lost worker)
+ * while the caller is still ringing.
+ */
+function customerWebhook(webhookTimeoutMs: number) {
+  return proxyActivities<Activities>({
+    startToCloseTimeout: webhookTimeoutMs + 10_000,
+    retry: { initialInterval: '200 ms', backoffCoefficient: 2, maximumInterval: '2 seconds', maximumAttempts: 3 },
+  });
 }
 
-/**
- * The webhook activity enforces CALL_WEBHOOK_TIMEOUT_MS on the customer itself; this bounds its own
- * failures (a database blip reading the signing key) while the caller is still ringing.
- */
-const customerWebhook = proxyActivities<CustomerWebhookActivities>({
-  startToCloseTimeout: '30 seconds',
-  scheduleToCloseTimeout: '40 seconds',
-  retry: { initialInterval: '200 ms', backoffCoefficient: 2, maximumInterval: '2 seconds', maximumAttempts: 3 },
-});
+/** CALL_WEBHOOK_TIMEOUT_MS's default, for a caller that does not pass it. */
+export const defaultWebhookTimeoutMs = 5_000;
 
 type KnownTarget = Extract<IncomingCallTarget, { known: true }>;
 
 const reject = (reason: CallDecisionReason, failed = false): CallDecision => ({ kind: 'reject', reason, failed });
 
 /** `auto_reject` and paused numbers reject, `auto_accept` answers, `webhook` asks the customer (and fails closed). */
-export async function decideCall(target: KnownTarget): Promise<CallDecision> {
+export async function decideCall(target: KnownTarget, webhookTimeoutMs = defaultWebhookTimeoutMs): Promise<CallDecision> {
   if (target.numberStatus === 'paused') return reject(callDecisionReasons.numberPaused);
   switch (target.action) {
     case 'auto_reject':
@@ -38,14 +39,14 @@ export async function decideCall(target: KnownTarget): Promise<CallDecision> {
     case 'auto_accept':
       return { kind: 'answer', streamUrl: target.clientWebsocketUrl, reason: callDecisionReasons.autoAccept };
     case 'webhook':
-      return askCustomer(target);
+      return askCustomer(target, webhookTimeoutMs);
   }
 }
 
-async function askCustomer(target: KnownTarget): Promise<CallDecision> {
+async function askCustomer(target: KnownTarget, webhookTimeoutMs: number): Promise<CallDecision> {
   let outcome: CustomerWebhookOutcome;
   try {
-    outcome = await customerWebhook.askCustomerWebhook.executeWithOptions({ summary: 'Ask the customer webhook' }, [{ callId: target.callId }]);
+    outcome = await customerWebhook(webhookTimeoutMs).askCustomerWebhook.executeWithOptions({ summary: 'Ask the customer webhook' }, [{ callId: target.callId }]);
   } catch (error) {
     log.error('the customer webhook activity failed; rejecting the call', { callId: target.callId, error: failureMessage(error) });
     return reject(callDecisionReasons.webhookUnreachable, true);

@@ -17,7 +17,7 @@ import {
   type IncomingCallInput,
 } from '../domain/calls.js';
 import { searchAttributes } from '../domain/search-attributes.js';
-import { decideCall, type CallDecision } from './call-decision.js';
+import { decideCall, defaultWebhookTimeoutMs, type CallDecision } from './call-decision.js';
 import { rowStatement } from './activity-presets.js';
 import { failureMessage } from './failures.js';
 
@@ -25,6 +25,8 @@ import { failureMessage } from './failures.js';
 export interface HandleIncomingCallInput extends IncomingCallInput {
   /** CALL_MAX_DURATION_MS: past it (from ringing) the call is hung up with `max_duration`. */
   maxDurationMs: number;
+  /** CALL_WEBHOOK_TIMEOUT_MS, to bound the webhook activity a little past it; default 5 s. */
+  webhookTimeoutMs?: number;
   /** How long to wait for `call.hangup` after our own hangup before settling the row anyway; default 30 s. */
   hangupWaitMs?: number;
 }
@@ -112,7 +114,7 @@ export async function handleIncomingCall(input: HandleIncomingCallInput): Promis
   };
   const now = () => new Date(Date.now()).toISOString();
 
-  let decision: CallDecision = await decideCall(target);
+  let decision: CallDecision = await decideCall(target, input.webhookTimeoutMs ?? defaultWebhookTimeoutMs);
   progress.decisionReason = decision.reason;
   log.info('call decided', { callId, decision: decision.kind, reason: decision.reason });
 

@@ -43,7 +43,7 @@ const hangup = envelope(z.object({ call_control_id: callControlId, hangup_cause:
 
 export interface CallEventDeps {
   temporal: Client;
-  config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'CALL_MAX_DURATION_MS'>;
+  config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'CALL_MAX_DURATION_MS' | 'CALL_WEBHOOK_TIMEOUT_MS'>;
 }
 
 /** What a call event did, for the request's log line: the workflow it started or signalled, or why it was ignored. */
@@ -113,6 +113,7 @@ async function startCall(event: z.infer<typeof initiated>, { temporal, config }:
     to: payload.to,
     startedAt: payload.start_time ?? event.occurred_at,
     maxDurationMs: config.CALL_MAX_DURATION_MS,
+    webhookTimeoutMs: config.CALL_WEBHOOK_TIMEOUT_MS,
   };
   try {
     await temporal.workflow.start<typeof handleIncomingCall>('handleIncomingCall', {
