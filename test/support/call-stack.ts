@@ -16,19 +16,14 @@ import type { IncomingCallAction } from '../../domain/phone-number.js';
 import { workflowIds } from '../../domain/workflow-contract.js';
 import type { CallRow } from '../../db/schema.js';
 import type { HostResolver } from '../../outbound/callback-url-guard.js';
+import type { CallRecord } from '../../sandbox/calls.js';
 import { startApiHarness, type ApiHarness } from './api-harness.js';
 import { startCustomerCallReceiver } from './customer-call-receiver.js';
 import { makeTestCertificates } from './tls-certificates.js';
 import { waitFor, workflowBundle } from './workflow-harness.js';
 
 /** A call as `GET /_sandbox/calls/{id}` shows it: the caller's side, the commands it got, its events and media stream. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type SandboxCall = Record<string, any> & {
-  call_control_id: string;
-  state: 'parked' | 'answered' | 'hangup';
-  commands: { action: string; command_id: string | null; status: number; outcome: string; body: Record<string, unknown> }[];
-  events: { event_type: string; status: number | null }[];
-};
+export type SandboxCall = CallRecord;
 
 /** One event the sandbox (the carrier) POSTed to the API: its exact signed bytes, and what the API answered. */
 export interface CarrierDelivery {
@@ -129,17 +124,7 @@ export async function startCallStack(options: CallStackOptions = {}) {
     closers.push(() => new Promise<void>((resolve) => relay.close(() => resolve())));
     const relayUrl = `http://127.0.0.1:${(relay.address() as { port: number }).port}/webhooks/telnyx`;
 
-    const sandboxUrl = api.sandbox.url;
-    async function control<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-      const response = await fetch(`${sandboxUrl}/_sandbox${path}`, {
-        method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return { status: response.status, body: (await response.json()) as T };
-    }
-    const configured = await control('POST', '/config', { webhook_url: relayUrl, media_tls_insecure: true });
-    if (configured.status !== 200) throw new Error(`the sandbox refused its call config: ${JSON.stringify(configured.body)}`);
+    await api.control.configure({ webhook_url: relayUrl, media_tls_insecure: true });
 
     const workerConfig: Config = { ...api.config, ...options.workerConfig };
     const bundle = await workflowBundle();
@@ -218,25 +203,12 @@ export async function startCallStack(options: CallStackOptions = {}) {
       return { ...org, number: numbers[0]!, numbers };
     }
 
-    /** A caller dials `to` through `POST /_sandbox/calls`; resolves the call as the sandbox answered it. */
-    async function ring(to: string, from = `+1212555${String(randomInt(0, 10_000)).padStart(4, '0')}`): Promise<SandboxCall> {
-      const rung = await control<SandboxCall>('POST', '/calls', { to, from });
-      if (rung.status !== 200 && rung.status !== 201) throw new Error(`POST /_sandbox/calls answered ${rung.status}: ${JSON.stringify(rung.body)}`);
-      return rung.body;
-    }
-
-    const sandboxCall = async (callControlId: string) => {
-      const found = await control<SandboxCall>('GET', `/calls/${encodeURIComponent(callControlId)}`);
-      if (found.status !== 200) throw new Error(`GET /_sandbox/calls/${callControlId} answered ${found.status}`);
-      return found.body;
-    };
-
+    /** A caller dials `to` through `POST /_sandbox/calls`; resolves the call's ids. */
+    const ring = (to: string, from = `+1212555${String(randomInt(0, 10_000)).padStart(4, '0')}`) => api.control.ringCall({ to, from });
+    /** The sandbox's record of the call: state, the commands it got, the events it sent, its media stream. */
+    const sandboxCall = (callControlId: string) => api.control.getCall(callControlId);
     /** The caller hangs up (`POST /_sandbox/calls/{id}/hangup`). */
-    async function callerHangsUp(callControlId: string): Promise<SandboxCall> {
-      const hung = await control<SandboxCall>('POST', `/calls/${encodeURIComponent(callControlId)}/hangup`);
-      if (hung.status !== 200) throw new Error(`POST /_sandbox/calls/${callControlId}/hangup answered ${hung.status}: ${JSON.stringify(hung.body)}`);
-      return hung.body;
-    }
+    const callerHangsUp = (callControlId: string) => api.control.hangUpCall(callControlId);
 
     const callRow = (callControlId: string): Promise<CallRow | undefined> =>
       api.db.selectFrom('calls').selectAll().where('call_control_id', '=', callControlId).executeTakeFirst();

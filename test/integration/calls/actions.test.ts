@@ -133,11 +133,11 @@ describe('auto_accept', () => {
     for (let index = 0; index < 5; index += 1) stream.sendMedia(played);
     const call = await stack.sandboxCallWhen(
       callControlId,
-      (each) => (each.stream?.frames_received ?? []).filter((frame: { accepted?: boolean }) => frame.accepted).length >= 5,
+      (each) => (each.stream?.frames_received ?? []).filter((frame) => frame.accepted).length >= 5,
       'the frames sent back to reach the sandbox',
     );
-    const back = call.stream.frames_received.filter((frame: { accepted?: boolean }) => frame.accepted);
-    expect(back.map((frame: { frame: { media: { payload: string } } }) => frame.frame.media.payload)).toEqual(Array(5).fill(played.toString('base64')));
+    const back = call.stream!.frames_received.filter((frame) => frame.accepted);
+    expect(back.map((frame) => frame.frame?.media)).toEqual(Array(5).fill({ payload: played.toString('base64') }));
 
     await stack.callerHangsUp(callControlId);
     await stream.waitForFrame((frame) => frame.event === 'stop', 30_000);
