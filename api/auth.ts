@@ -1,6 +1,6 @@
 import type { RequestHandler, Response } from 'express';
 import type { Kysely } from 'kysely';
-import { findApiKey } from '../db/repositories/api-keys.js';
+import { findApiKeyByHash, hashApiKey } from '../db/repositories/api-keys.js';
 import type { Database } from '../db/schema.js';
 import { createApiKeyCache } from './api-key-cache.js';
 import { ApiError } from './errors/api-error.js';
@@ -35,14 +35,16 @@ export interface RequireApiKeyOptions {
  * `failureLimit` refuses: only requests that would reach the database are refused there.
  */
 export function requireApiKey(db: Kysely<Database>, options: RequireApiKeyOptions = {}): RequestHandler {
-  const cache = createApiKeyCache<AuthenticatedKey>((apiKey) => findApiKey(db, apiKey), { ttlMs: options.cacheTtlMs ?? 0 });
+  const cache = createApiKeyCache<AuthenticatedKey>((keyHash) => findApiKeyByHash(db, keyHash), { ttlMs: options.cacheTtlMs ?? 0 });
   const { failureLimit } = options;
   return async (req, res, next) => {
     const apiKey = presentedApiKey(req.headers);
-    let key = apiKey ? cache.peek(apiKey) : undefined;
+    // Hashed once here; the cache and the database lookup both go by the hash.
+    const keyHash = apiKey ? hashApiKey(apiKey) : undefined;
+    let key = keyHash ? cache.peek(keyHash) : undefined;
     if (!key) {
       await failureLimit?.refuseIfExhausted(req);
-      key = (apiKey ? await cache.lookup(apiKey) : null) ?? undefined;
+      key = (keyHash ? await cache.lookup(keyHash) : null) ?? undefined;
       if (!key) {
         await failureLimit?.recordFailure(req);
         throw new ApiError('unauthorized');

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../schema.js';
 
@@ -6,8 +6,9 @@ type Db = Kysely<Database> | Transaction<Database>;
 
 const keyPrefixLength = 12;
 
+/** The key's SHA-256 in hex, as stored in `api_keys.key_hash`. */
 export function hashApiKey(apiKey: string): string {
-  return createHash('sha256').update(apiKey).digest('hex');
+  return hash('sha256', apiKey, 'hex');
 }
 
 /** Makes a key `ink_<random>`; only its SHA-256 and its first characters are stored. It is shown once. */
@@ -20,14 +21,18 @@ export async function createApiKey(db: Db, organizationId: string): Promise<{ ap
 
 /** An unrevoked key's id and organization, or null. Hashes compare in constant time. */
 export async function findApiKey(db: Db, apiKey: string): Promise<{ keyId: string; organizationId: string } | null> {
-  const hash = hashApiKey(apiKey);
+  return findApiKeyByHash(db, hashApiKey(apiKey));
+}
+
+/** `findApiKey` for a key already hashed with `hashApiKey` (the API hashes each presented key once). */
+export async function findApiKeyByHash(db: Db, keyHash: string): Promise<{ keyId: string; organizationId: string } | null> {
   const row = await db
     .selectFrom('api_keys')
     .select(['id', 'organization_id', 'key_hash'])
-    .where('key_hash', '=', hash)
+    .where('key_hash', '=', keyHash)
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
-  if (!row || !timingSafeEqual(Buffer.from(row.key_hash, 'hex'), Buffer.from(hash, 'hex'))) return null;
+  if (!row || !timingSafeEqual(Buffer.from(row.key_hash, 'hex'), Buffer.from(keyHash, 'hex'))) return null;
   return { keyId: row.id, organizationId: row.organization_id };
 }
 
