@@ -85,6 +85,28 @@ describe('the incoming-call webhook', () => {
     expect(delivery.headers['x-inkbox-signature']).toMatch(/^sha256=[0-9a-f]{64}$/);
   });
 
+  test('when the caller is another identity\'s number of the same organization, then agent_identities names that identity', async () => {
+    const url = stack.customers.answerOn('/colleague', { body: { action: 'reject' } });
+    const org = await stack.organizationWithNumber({ incoming_call_action: 'webhook', incoming_call_webhook_url: url }, ['agent', 'colleague']);
+    expect((await org.call('POST', '/api/v1/identities/agent/signing-key')).status).toBe(200);
+    const [agent, colleague] = org.numbers as [(typeof org.numbers)[0], (typeof org.numbers)[0]];
+    const colleagueIdentity = await stack.api.db
+      .selectFrom('identities')
+      .select('id')
+      .where('organization_id', '=', org.organizationId)
+      .where('agent_handle', '=', 'colleague')
+      .executeTakeFirstOrThrow();
+
+    const { call_control_id: callControlId } = await stack.ring(agent.number, colleague.number);
+    await stack.settledRow(callControlId);
+
+    const [delivery] = stack.customers.receivedOn('/colleague') as [ReceivedCallWebhook];
+    expect(JSON.parse(delivery.body)).toMatchObject({
+      remote_phone_number: colleague.number,
+      agent_identities: [{ id: colleagueIdentity.id, agent_handle: 'colleague', display_name: null }],
+    });
+  });
+
   test('when the official Inkbox Python SDK checks the delivery with the key from POST /identities/{handle}/signing-key, then verify_webhook accepts it, and refuses it altered or under another key', async () => {
     const { org, signingKey } = await webhookNumber('/signed', { body: { action: 'reject' } });
     expect(signingKey).toMatch(/^whsec_/);
