@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { summarizeProfiles, type TimeWindow } from './cpu-profile.js';
 import { docResults, rewriteDoc } from './doc.js';
-import { renderComparison, renderMarkdown, judgeTargets, type BenchReport } from './report.js';
+import { renderCallDecision, renderComparison, renderMarkdown, judgeTargets, type BenchMeta, type BenchReport } from './report.js';
 import { runCallDecision } from './scenarios/call-decision.js';
 import { runEngineCeiling } from './scenarios/engine-ceiling.js';
 import { runProvisioning } from './scenarios/provisioning.js';
@@ -19,11 +19,14 @@ import { ratio } from './stats.js';
  * `npm run bench [-- --quick] [--out FILE] [--compare FILE] [--log-level LEVEL] [--cpu-prof] [--write-doc]`,
  * or `npm run bench -- --doc-from FILE` to rewrite docs/performance.md's generated blocks from a saved run
  * (`--doc FILE` and `--doc-results DIR` put the page and the JSON it is made from elsewhere).
+ * `--only calls` runs the call-decision scenario alone (its full-size runs unless `--quick`) and writes
+ * `{ meta, callDecision }` to `--out` (default `bench/results/calls-latest.json`).
  */
 const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
-    out: { type: 'string', default: 'bench/results/latest.json' },
+    out: { type: 'string' },
+    only: { type: 'string' },
     compare: { type: 'string' },
     'log-level': { type: 'string', default: 'info' },
     'cpu-prof': { type: 'boolean', default: false },
@@ -61,6 +64,13 @@ function writeDoc(report: BenchReport): void {
   log(`rewrote the generated blocks of ${values.doc} from ${run.source}${profile ? ` and ${profile.source}` : ''}`);
 }
 
+if (values.only !== undefined && values.only !== 'calls') {
+  console.error(`bench: --only takes "calls", not "${values.only}"`);
+  process.exit(2);
+}
+const only = values.only;
+const out = resolve(values.out ?? (only ? 'bench/results/calls-latest.json' : 'bench/results/latest.json'));
+
 if (values['doc-from']) {
   writeDoc(JSON.parse(readFileSync(values['doc-from'], 'utf8')) as BenchReport);
   process.exit(0);
@@ -73,8 +83,46 @@ const profileDir = values['cpu-prof'] ? mkdtempSync(join(tmpdir(), 'bench-worker
 
 const startedAt = new Date();
 const loadBefore = loadavg();
+const meta = (): BenchMeta => ({
+  startedAt: startedAt.toISOString(),
+  seconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
+  quick: settings.quick,
+  settings,
+  commit: (() => {
+    try {
+      return execSync('git rev-parse --short HEAD', { encoding: 'utf8' }).trim();
+    } catch {
+      return null;
+    }
+  })(),
+  cpus: cpus().length,
+  loadAverageBefore: rounded(loadBefore),
+  loadAverageAfter: rounded(loadavg()),
+  tuning: Object.fromEntries(tuningKeys.map((key) => [key, process.env[key] ?? 'default'])),
+  node: process.version,
+  ...(profileDir ? { workerCpuProfile: true } : {}),
+});
 log(`starting the stack (${settings.quick ? 'quick' : 'full'} run${profileDir ? `, worker under --cpu-prof into ${profileDir}` : ''})`);
 const stack = await startBenchStack({ logLevel: settings.logLevel, workerCpuProfDir: profileDir });
+if (only === 'calls') {
+  let code = 0;
+  try {
+    log(`logs in ${stack.logDir}`);
+    const callDecision = await runCallDecision(stack, settings, log);
+    const result = { meta: meta(), callDecision };
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+    console.log(renderCallDecision(callDecision).join('\n'));
+    const { loadAverageBefore, loadAverageAfter } = result.meta;
+    console.log(`\nload average before/after: ${loadAverageBefore.join(' ')} / ${loadAverageAfter.join(' ')} on ${result.meta.cpus} cores; JSON in ${relative(root, out)}`);
+  } catch (error) {
+    code = 1;
+    console.error('bench failed:', error);
+  } finally {
+    await stack.stop();
+  }
+  process.exit(code);
+}
 let report: BenchReport | undefined;
 let serviceWindows: TimeWindow[] = [];
 let exitCode = 0;
@@ -92,25 +140,7 @@ try {
   const callDecision = await runCallDecision(stack, settings, log);
 
   const partial: Omit<BenchReport, 'targets'> = {
-    meta: {
-      startedAt: startedAt.toISOString(),
-      seconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
-      quick: settings.quick,
-      settings,
-      commit: (() => {
-        try {
-          return execSync('git rev-parse --short HEAD', { encoding: 'utf8' }).trim();
-        } catch {
-          return null;
-        }
-      })(),
-      cpus: cpus().length,
-      loadAverageBefore: rounded(loadBefore),
-      loadAverageAfter: rounded(loadavg()),
-      tuning: Object.fromEntries(tuningKeys.map((key) => [key, process.env[key] ?? 'default'])),
-      node: process.version,
-      ...(profileDir ? { workerCpuProfile: true } : {}),
-    },
+    meta: meta(),
     provisioning: provisioning.rows,
     engineCeiling: { ...ceiling, provisioning: reference, fraction: reference ? ratio(reference.perSecond, ceiling.noop.perSecond) : null },
     readPath,
@@ -128,7 +158,6 @@ try {
 
 if (report) {
   if (profileDir) report.workerCpuProfile = { dir: profileDir, threads: summarizeProfiles(profileDir, { projectRoot: root, windows: serviceWindows }) };
-  const out = resolve(values.out);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
   console.log(renderMarkdown(report));
@@ -143,7 +172,7 @@ if (report) {
     console.log(`\n${renderComparison(JSON.parse(readFileSync(values.compare, 'utf8')) as BenchReport, report)}`);
   }
   const { loadAverageBefore, loadAverageAfter } = report.meta;
-  console.log(`\nload average before/after: ${loadAverageBefore.join(' ')} / ${loadAverageAfter.join(' ')} on ${report.meta.cpus} cores; JSON in ${values.out}`);
+  console.log(`\nload average before/after: ${loadAverageBefore.join(' ')} / ${loadAverageAfter.join(' ')} on ${report.meta.cpus} cores; JSON in ${relative(root, out)}`);
   if (values['write-doc']) writeDoc(report);
 }
 process.exit(exitCode);

@@ -76,6 +76,21 @@ export function judgeTargets(report: Omit<BenchReport, 'targets'>): Target[] {
 
 const fmt = (value: number | null | undefined) => (value === null || value === undefined ? '–' : String(value));
 
+/** The call-decision table: each action and concurrency, service beside direct. */
+export function renderCallDecision(rows: CallDecisionRow[]): string[] {
+  const lines = ['### Call decision: signed call.initiated sent → answer or reject command received, sandbox clock (ms)', ''];
+  lines.push('| action | c | direct p50 / p99 | service p50 / p99 | p50 ratio | p99 ratio | calls (direct / service) | errors | service CPU ms per call: worker / api / temporal / sandbox | direct CPU ms per call: handler / sandbox |');
+  lines.push('|---|---|---|---|---|---|---|---|---|---|');
+  for (const row of rows) {
+    const s = row.cpuMsPerCall.service;
+    const d = row.cpuMsPerCall.direct;
+    lines.push(
+      `| ${row.action} | ${row.concurrency} | ${row.direct.p50Ms} / ${row.direct.p99Ms} | ${row.service.p50Ms} / ${row.service.p99Ms} | ${fmt(row.p50Ratio)}× | ${fmt(row.p99Ratio)}× | ${row.direct.count} / ${row.service.count} | ${row.direct.errors + row.service.errors} | ${fmt(s.worker)} / ${fmt(s.api)} / ${fmt(s.temporal)} / ${fmt(s.sandbox)} | ${fmt(d.handler)} / ${fmt(d.sandbox)} |`,
+    );
+  }
+  return lines;
+}
+
 export function renderMarkdown(report: BenchReport): string {
   const lines: string[] = [];
   lines.push('### Provisioning: POST /numbers → 201 (service) vs the same activities called directly (direct)', '');
@@ -115,18 +130,7 @@ export function renderMarkdown(report: BenchReport): string {
       `| ${row.endpoint} | ${row.service.perSecond} | ${row.service.p50Ms} / ${row.service.p99Ms} | ${row.bare.perSecond} | ${row.bare.p50Ms} / ${row.bare.p99Ms} | ${fmt(row.throughputRatio)} | ${fmt(row.p99Ratio)}× |`,
     );
   }
-  if (report.callDecision) {
-    lines.push('', '### Call decision: signed call.initiated sent → answer or reject command received, sandbox clock (ms)', '');
-    lines.push('| action | c | direct p50 / p99 | service p50 / p99 | p50 ratio | p99 ratio | calls (direct / service) | errors | service CPU ms per call: worker / api / temporal / sandbox | direct CPU ms per call: handler / sandbox |');
-    lines.push('|---|---|---|---|---|---|---|---|---|---|');
-    for (const row of report.callDecision) {
-      const s = row.cpuMsPerCall.service;
-      const d = row.cpuMsPerCall.direct;
-      lines.push(
-        `| ${row.action} | ${row.concurrency} | ${row.direct.p50Ms} / ${row.direct.p99Ms} | ${row.service.p50Ms} / ${row.service.p99Ms} | ${fmt(row.p50Ratio)}× | ${fmt(row.p99Ratio)}× | ${row.direct.count} / ${row.service.count} | ${row.direct.errors + row.service.errors} | ${fmt(s.worker)} / ${fmt(s.api)} / ${fmt(s.temporal)} / ${fmt(s.sandbox)} | ${fmt(d.handler)} / ${fmt(d.sandbox)} |`,
-      );
-    }
-  }
+  if (report.callDecision) lines.push('', ...renderCallDecision(report.callDecision));
   const memory = report.memory;
   lines.push('', '### Memory (RSS, MB)', '', '| process | peak during throughput run | peak over all provisioning runs | lifetime VmHWM |', '|---|---|---|---|');
   for (const name of ['api', 'worker']) {
