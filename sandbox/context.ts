@@ -1,4 +1,4 @@
-import type { CallRegistry } from './calls.js';
+import type { CallRegistry } from './call-registry.js';
 import type { SigningKeys } from './keys.js';
 import type { OrderRecord, SandboxState } from './state.js';
 

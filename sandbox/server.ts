@@ -10,7 +10,8 @@ import { ControlInputError, handleControl, type ControlState } from './control-r
 import { generateSigningKeys, loadSigningKeys } from './keys.js';
 import { emptyState, loadState, saveState, type OrderRecord } from './state.js';
 import { sendWebhook } from './webhook-sender.js';
-import { CallControlError, createCallRegistry } from './calls.js';
+import { createCallRegistry } from './call-registry.js';
+import { CallControlError } from './control-calls.js';
 
 export interface SandboxOptions {
   port: number;
