@@ -62,7 +62,7 @@ const actions = { answer, reject, hangup } as const;
  * `command_id` is ignored, a command on an ended call answers 422 code 90018.
  */
 export function runCallCommand(calls: CallLifecycle, callControlId: string, action: string, body: Record<string, unknown>): { result: 'ok' } {
-  if (!(action in actions)) throw telnyxErrors.notFound('resource');
+  if (!Object.hasOwn(actions, action)) throw telnyxErrors.notFound('resource');
   const call = calls.get(callControlId);
   if (!call) throw invalidCallControlId();
   const record: CallCommandRecord = {

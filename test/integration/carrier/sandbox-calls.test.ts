@@ -202,6 +202,14 @@ describe('a call that has ended', () => {
     await expect(client.calls.actions.answer('v3:unknown', {})).rejects.toMatchObject({ status: 422, error: { errors: [{ code: '90015', source: { pointer: '/call_control_id' } }] } });
   });
 
+  it('when the action is not a Call Control command (even a name every object has), then it answers 404 and records nothing', async () => {
+    const { id } = await ring();
+    for (const action of ['constructor', 'toString', 'teleport']) {
+      await expect(client.post(`/calls/${encodeURIComponent(id)}/actions/${action}`, { body: {} })).rejects.toMatchObject({ status: 404 });
+    }
+    expect((await sandbox.control.getCall(id)).commands).toEqual([]);
+  });
+
   it('when no API key is sent, then a command answers 401', async () => {
     const { id } = await ring();
     const anonymous = new Telnyx({ apiKey: 'x', baseURL: sandbox.sandbox.baseURL, maxRetries: 0, defaultHeaders: { Authorization: null } });
