@@ -27,6 +27,14 @@ export interface DatabaseOptions {
   onConnectionError?: (error: Error) => void;
 }
 
+/** The pg pool under each server-backed `Kysely` made here, for queries that bypass Kysely (named prepared statements). */
+const pgPools = new WeakMap<Kysely<Database>, pg.Pool>();
+
+/** The pg pool under `db` when `createDatabase` made it for a PostgreSQL server; undefined for the embedded database or a transaction. */
+export function pgPoolOf(db: Kysely<Database>): pg.Pool | undefined {
+  return pgPools.get(db);
+}
+
 /**
  * One `Kysely<Database>` for both dialects; the caller owns it and calls `destroy()`. The embedded
  * database is for one process at a time: while another live process has it open, this throws
@@ -43,7 +51,9 @@ export function createDatabase(options: DatabaseOptions): Kysely<Database> {
     const onConnectionError = options.onConnectionError ?? (() => undefined);
     pool.on('error', onConnectionError);
     pool.on('connect', (client) => client.on('error', onConnectionError));
-    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    pgPools.set(db, pool);
+    return db;
   }
   return openEmbeddedDatabase(options.dataDir);
 }

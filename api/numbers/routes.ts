@@ -2,7 +2,7 @@ import { Router, type Request } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Config } from '../../config/config.js';
-import { findPhoneNumberById, listPhoneNumbers, updateCallSettings } from '../../db/repositories/phone-numbers.js';
+import { readPhoneNumberById, readPhoneNumbersOfOrganization, updateCallSettings } from '../../db/repositories/phone-numbers.js';
 import type { Database } from '../../db/schema.js';
 import type { CallSettings } from '../../domain/phone-number.js';
 import { organizationOf } from '../auth.js';
@@ -51,7 +51,7 @@ export function numberRoutes(deps: NumberRoutesDeps): Router {
   /** The organization's number, 403 for another organization's, 404 for none (or a malformed id). */
   const findOwnNumber = async (req: Request<{ id: string }>, organizationId: string) => {
     if (!uuidPattern.test(req.params.id)) throw phoneNumberNotFound();
-    const row = await findPhoneNumberById(db, req.params.id.toLowerCase());
+    const row = await readPhoneNumberById(db, req.params.id.toLowerCase());
     if (!row) throw phoneNumberNotFound();
     if (row.organization_id !== organizationId) throw numberForbidden();
     return row;
@@ -81,7 +81,7 @@ export function numberRoutes(deps: NumberRoutesDeps): Router {
 
   router.get('/', async (req, res) => {
     const { status } = parseOrThrow(listNumbersQuerySchema, req.query, 'query');
-    const rows = await listPhoneNumbers(db, organizationOf(res), status);
+    const rows = await readPhoneNumbersOfOrganization(db, organizationOf(res), status);
     res.json(rows.map(presentPhoneNumber));
   });
 

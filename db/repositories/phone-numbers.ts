@@ -1,10 +1,122 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import {
+  CompiledQuery,
+  DummyDriver,
+  Kysely,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  sql,
+  type Transaction,
+} from 'kysely';
 import type { ProvisioningFailureType } from '../../domain/failures.js';
-import { liveStatuses, type CallSettings, type PhoneNumberStatus } from '../../domain/phone-number.js';
+import { liveStatuses, phoneNumberStatuses, type CallSettings, type PhoneNumberStatus } from '../../domain/phone-number.js';
 import type { ProvisioningStep } from '../../domain/workflow-contract.js';
-import type { Database, NewPhoneNumber, PhoneNumberRow } from '../schema.js';
+import { pgPoolOf } from '../connect.js';
+import type { Database, NewPhoneNumber, PhoneNumberRow, PhoneNumberTable } from '../schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
+
+/** Builds SQL text and nothing else (no connection): the API's read statements are compiled once, at load. */
+const compileOnly = new Kysely<Database>({
+  dialect: {
+    createAdapter: () => new PostgresAdapter(),
+    createDriver: () => new DummyDriver(),
+    createIntrospector: (db) => new PostgresIntrospector(db),
+    createQueryCompiler: () => new PostgresQueryCompiler(),
+  },
+});
+
+/**
+ * Every column of phone_numbers by name (the `satisfies` keeps the list complete): a prepared `select *`
+ * fails with "cached plan must not change result type" once a migration adds a column under a running API.
+ */
+const phoneNumberColumns = Object.keys({
+  id: true,
+  organization_id: true,
+  agent_identity_id: true,
+  number: true,
+  type: true,
+  status: true,
+  state: true,
+  country: true,
+  incoming_call_action: true,
+  client_websocket_url: true,
+  incoming_call_webhook_url: true,
+  workflow_id: true,
+  provisioning_step: true,
+  failure_reason: true,
+  failure_type: true,
+  carrier_order_id: true,
+  carrier_number_id: true,
+  carrier_released_at: true,
+  carrier_missing_at: true,
+  created_at: true,
+  updated_at: true,
+} satisfies Record<keyof PhoneNumberTable, true>) as (keyof PhoneNumberTable)[];
+
+/** A statement compiled once; `name` makes it a server-side prepared statement on each pooled connection. */
+interface ReadStatement {
+  name: string;
+  text: string;
+}
+
+const phoneNumberByIdStatement: ReadStatement = {
+  name: 'api_phone_number_by_id',
+  text: compileOnly.selectFrom('phone_numbers').select(phoneNumberColumns).where('id', '=', '').compile().sql,
+};
+
+/** One statement per set of statuses, written as literals so that the live-number partial index applies to its generic plan. */
+const listStatements = new Map<string, ReadStatement>();
+
+function listStatement(statuses: readonly PhoneNumberStatus[]): ReadStatement {
+  const wanted = phoneNumberStatuses.filter((status) => statuses.includes(status));
+  // Statement names stop at 63 characters: the set is named by its bits in phoneNumberStatuses order.
+  const key = String(phoneNumberStatuses.reduce((bits, status, bit) => (wanted.includes(status) ? bits | (1 << bit) : bits), 0));
+  let statement = listStatements.get(key);
+  if (!statement) {
+    const text = compileOnly
+      .selectFrom('phone_numbers')
+      .select(phoneNumberColumns)
+      .where('organization_id', '=', '')
+      .where('status', 'in', wanted.map((status) => sql.lit(status)))
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .compile().sql;
+    statement = { name: `api_phone_numbers_of_organization_${key}`, text };
+    listStatements.set(key, statement);
+  }
+  return statement;
+}
+
+/**
+ * Runs a read statement: against a PostgreSQL server straight through the pg pool as a named prepared
+ * statement (parsed and planned once per connection, no query building per request); against the
+ * embedded database or inside a transaction, through Kysely with the same SQL.
+ */
+async function runReadStatement<Row>(db: Db, statement: ReadStatement, values: unknown[]): Promise<Row[]> {
+  const pool = pgPoolOf(db);
+  if (pool) return (await pool.query({ name: statement.name, text: statement.text, values })).rows as Row[];
+  return (await db.executeQuery<Row>(CompiledQuery.raw(statement.text, values))).rows;
+}
+
+/**
+ * `findPhoneNumberById` for the API's GET /numbers/{id}: the same row, through a statement compiled
+ * once and prepared on the server (see `runReadStatement`).
+ */
+export async function readPhoneNumberById(db: Db, phoneNumberId: string): Promise<PhoneNumberRow | undefined> {
+  const rows = await runReadStatement<PhoneNumberRow>(db, phoneNumberByIdStatement, [phoneNumberId]);
+  return rows[0];
+}
+
+/** `listPhoneNumbers` for the API's GET /numbers: the same rows in the same order, through a prepared statement. */
+export async function readPhoneNumbersOfOrganization(
+  db: Db,
+  organizationId: string,
+  statuses: readonly PhoneNumberStatus[],
+): Promise<PhoneNumberRow[]> {
+  if (!statuses.some((status) => phoneNumberStatuses.includes(status))) return [];
+  return runReadStatement<PhoneNumberRow>(db, listStatement(statuses), [organizationId]);
+}
 
 /** The number with this id in any organization (the caller tells 403 from 404), or undefined. */
 export function findPhoneNumberById(db: Db, phoneNumberId: string): Promise<PhoneNumberRow | undefined> {
