@@ -17,18 +17,15 @@ export interface CustomerWebhookActivityDeps {
   config: Pick<Config, 'ALLOW_PRIVATE_CALLBACK_URLS' | 'CALL_WEBHOOK_TIMEOUT_MS' | 'SIGNING_KEY_ENCRYPTION_KEY'>;
   /** Resolves webhook hosts for the SSRF guard; defaults to the system resolver. */
   resolveHost?: HostResolver;
-  /** Tests only (no config key sets it): the CA of a receiver with its own certificate. */
-  webhookCa?: string | Buffer;
 }
 
 const missingKey = (detail: string): CustomerWebhookOutcome => ({ ok: false, reason: callDecisionReasons.signingKeyMissing, detail });
 
-export function createCustomerWebhookActivities({ db, config, resolveHost, webhookCa }: CustomerWebhookActivityDeps) {
+export function createCustomerWebhookActivities({ db, config, resolveHost }: CustomerWebhookActivityDeps) {
   const callCustomerWebhook = createCustomerWebhookClient({
     allowPrivate: config.ALLOW_PRIVATE_CALLBACK_URLS,
     timeoutMs: config.CALL_WEBHOOK_TIMEOUT_MS,
     ...(resolveHost ? { resolveHost } : {}),
-    ...(webhookCa ? { ca: webhookCa } : {}),
   });
 
   /** The remote party when it is a live number of an identity in the call's organization. */

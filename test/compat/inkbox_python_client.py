@@ -3,23 +3,18 @@
 Usage: python inkbox_python_client.py BASE_URL API_KEY HANDLE_PREFIX
 
 Runs the phone-number and identity flow an Inkbox user would, and prints ONE JSON object on
-stdout: what each SDK call returned (as the SDK parsed it), the errors it raised, and the HTTP
-requests it sent (method, path, status), so the caller (a vitest test) can assert on all of it.
-Any unexpected exception is reported in the JSON as ``"crash"`` and exits 1.
+stdout (see inkbox_sdk_report.py): what each SDK call returned (as the SDK parsed it), the errors it
+raised, and the HTTP requests it sent (method, path, status), so the vitest test can assert on all of it.
 """
 
 from __future__ import annotations
 
-import importlib.metadata
-import json
 import sys
 import time
-import traceback
 from typing import Any
 
-import httpx
 from inkbox import Inkbox
-from inkbox.exceptions import InkboxAPIError
+from inkbox_sdk_report import raised, record_requests, report, sdk_version
 
 POLL_SECONDS = 60
 
@@ -44,25 +39,6 @@ def number_fields(number: Any) -> dict[str, Any] | None:
     }
 
 
-def api_error(err: InkboxAPIError) -> dict[str, Any]:
-    return {"class": type(err).__name__, "status_code": err.status_code, "detail": err.detail, "message": str(err)}
-
-
-def record_requests(client: Inkbox, requests: list[dict[str, Any]]) -> None:
-    """Observation only: an httpx response hook on each of the SDK's transports (the SDK is not changed)."""
-
-    def hook(response: httpx.Response) -> None:
-        requests.append({
-            "method": response.request.method,
-            "path": response.request.url.raw_path.decode(),
-            "status": response.status_code,
-            "api_key_header": "x-api-key" in response.request.headers,
-        })
-
-    for transport in (client._phone_http, client._ids_http):  # noqa: SLF001
-        transport._client.event_hooks["response"].append(hook)  # noqa: SLF001
-
-
 def wait_until_settled(client: Inkbox, number_id: str) -> Any:
     """Poll GET /phone/numbers/{id} (as api.md tells a client to after a 202) until active or failed."""
     deadline = time.monotonic() + POLL_SECONDS
@@ -75,7 +51,7 @@ def wait_until_settled(client: Inkbox, number_id: str) -> Any:
 
 def run(out: dict[str, Any], base_url: str, api_key: str, prefix: str) -> None:
     """Fills `out` step by step, so a crash still shows how far the flow got."""
-    out.update({"sdk_version": importlib.metadata.version("inkbox"), "requests": []})
+    out.update({"sdk_version": sdk_version(), "requests": []})
     client = Inkbox(api_key=api_key, base_url=base_url)
     record_requests(client, out["requests"])
     local_handle, toll_free_handle = f"{prefix}-local", f"{prefix}-tollfree"
@@ -85,11 +61,7 @@ def run(out: dict[str, Any], base_url: str, api_key: str, prefix: str) -> None:
     out["identity_created"] = {"id": str(created.id), "agent_handle": created.agent_handle}
     client.create_identity(toll_free_handle)
     out["identities_listed"] = sorted(i.agent_handle for i in client.list_identities())
-    try:
-        client.create_identity(local_handle)
-        out["duplicate_identity_error"] = None
-    except InkboxAPIError as err:
-        out["duplicate_identity_error"] = api_error(err)
+    out["duplicate_identity_error"] = raised(lambda: client.create_identity(local_handle))
 
     # The SDK's default provision() sends {"agent_handle", "type": "local"} (no state): a local number
     # in any state. Released again at once, so the identity is free for the next step.
@@ -125,23 +97,11 @@ def run(out: dict[str, Any], base_url: str, api_key: str, prefix: str) -> None:
         client_websocket_url="wss://media.example.com/agent",
         incoming_call_webhook_url=None,
     ))
-    try:
-        client.phone_numbers.update(number_id, incoming_call_action="webhook", incoming_call_webhook_url=None)
-        out["invalid_update_error"] = None
-    except InkboxAPIError as err:
-        out["invalid_update_error"] = api_error(err)
+    out["invalid_update_error"] = raised(lambda: client.phone_numbers.update(number_id, incoming_call_action="webhook", incoming_call_webhook_url=None))
 
     # Errors: an unknown handle, an unknown number.
-    try:
-        client.phone_numbers.provision(agent_handle="nobody-has-this-handle", type="toll_free")
-        out["unknown_handle_error"] = None
-    except InkboxAPIError as err:
-        out["unknown_handle_error"] = api_error(err)
-    try:
-        client.phone_numbers.get("00000000-0000-4000-8000-000000000000")
-        out["unknown_number_error"] = None
-    except InkboxAPIError as err:
-        out["unknown_number_error"] = api_error(err)
+    out["unknown_handle_error"] = raised(lambda: client.phone_numbers.provision(agent_handle="nobody-has-this-handle", type="toll_free"))
+    out["unknown_number_error"] = raised(lambda: client.phone_numbers.get("00000000-0000-4000-8000-000000000000"))
 
     # Release: by id (DELETE /phone/numbers/{id}), then through the identity (DELETE /identities/{handle}/phone_number).
     client.phone_numbers.release(number_id)
@@ -157,20 +117,5 @@ def run(out: dict[str, Any], base_url: str, api_key: str, prefix: str) -> None:
     client.close()
 
 
-def main() -> int:
-    if len(sys.argv) != 4:
-        print("usage: inkbox_python_client.py BASE_URL API_KEY HANDLE_PREFIX", file=sys.stderr)
-        return 2
-    out: dict[str, Any] = {}
-    try:
-        run(out, *sys.argv[1:4])
-        print(json.dumps(out, default=str))
-        return 0
-    except Exception as err:  # noqa: BLE001 - reported to the test as data
-        out.update({"crash": f"{type(err).__name__}: {err}", "traceback": traceback.format_exc()})
-        print(json.dumps(out, default=str))
-        return 1
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(report("inkbox_python_client.py BASE_URL API_KEY HANDLE_PREFIX", run))

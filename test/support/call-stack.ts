@@ -1,7 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
-import { getCACertificates, setDefaultCACertificates } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -18,7 +17,8 @@ import type { CallRow } from '../../db/schema.js';
 import type { HostResolver } from '../../outbound/callback-url-guard.js';
 import type { CallRecord } from '../../sandbox/calls.js';
 import { startApiHarness, type ApiHarness } from './api-harness.js';
-import { startCustomerCallReceiver } from './customer-call-receiver.js';
+import { startCustomerCallReceiver, trustInThisProcess } from './customer-call-receiver.js';
+import { startMediaStreamServer } from './media-stream-server.js';
 import { makeTestCertificates } from './tls-certificates.js';
 import { waitFor, workflowBundle } from './workflow-harness.js';
 
@@ -41,6 +41,8 @@ export interface CallStackOptions {
   workerConfig?: Partial<Config>;
   /** Resolves customer hosts for the API's and the worker's SSRF guards. */
   resolveHost?: HostResolver;
+  /** Whether a worker built by the assembly in this process polls from the start (default true). */
+  worker?: boolean;
 }
 
 /** Fields of a number the stack provisions through the API. */
@@ -48,6 +50,12 @@ export interface NumberSettings {
   incoming_call_action?: IncomingCallAction;
   client_websocket_url?: string | null;
   incoming_call_webhook_url?: string | null;
+}
+
+/** The sandbox's record of a call whose state is `hangup`, and its settled row. */
+export interface EndedCall {
+  call: SandboxCall;
+  row: CallRow;
 }
 
 const isEnded = (status: string) => (endedCallStatuses as readonly string[]).includes(status);
@@ -66,7 +74,8 @@ const readBody = (req: IncomingMessage) =>
  * queue, built by the service's assembly in this process (restartable, with a config of its own), or
  * `main/worker.ts` as a child process that can be SIGKILLed. A customer receiver over HTTPS (a test CA
  * this process trusts, and the child worker through NODE_EXTRA_CA_CERTS) and development mode (ALLOW_PRIVATE_CALLBACK_URLS) let loopback customers
- * be used; the sandbox accepts the test CA's `wss` servers (`media_tls_insecure`).
+ * be used; the sandbox accepts the test CA's `wss` servers (`media_tls_insecure`), such as the customer's
+ * media-stream endpoint the stack starts (`media`).
  */
 export async function startCallStack(options: CallStackOptions = {}) {
   const certificates = makeTestCertificates();
@@ -90,9 +99,9 @@ export async function startCallStack(options: CallStackOptions = {}) {
   return closingOnFailureOf(close, async () => {
     const customers = await startCustomerCallReceiver(certificates);
     closers.push(() => customers.close());
-    // The test CA joins this process's trusted CAs, as NODE_EXTRA_CA_CERTS would for a deployment with a
-    // private CA: the worker's webhook client keeps its own checks (no custom `ca` reaches it through the assembly).
-    setDefaultCACertificates([...getCACertificates('default'), customers.ca.toString('utf8')]);
+    trustInThisProcess(certificates);
+    const media = await startMediaStreamServer();
+    closers.push(() => media.close());
 
     const deliveries: CarrierDelivery[] = [];
     /** Event types the relay hands the API twice at once, as a carrier delivering one event twice would. */
@@ -213,6 +222,13 @@ export async function startCallStack(options: CallStackOptions = {}) {
     const callRow = (callControlId: string): Promise<CallRow | undefined> =>
       api.db.selectFrom('calls').selectAll().where('call_control_id', '=', callControlId).executeTakeFirst();
 
+    /** The call's row once it reads `answered`. */
+    const answeredRow = (callControlId: string, timeoutMs?: number) =>
+      waitFor(async () => {
+        const row = await callRow(callControlId);
+        return row?.status === 'answered' ? row : undefined;
+      }, `the call ${callControlId} to be answered`, timeoutMs);
+
     /** The call's row once it has ended (generous wait). */
     const settledRow = (callControlId: string, timeoutMs = 60_000) =>
       waitFor(async () => {
@@ -230,25 +246,50 @@ export async function startCallStack(options: CallStackOptions = {}) {
         return done(call) ? call : undefined;
       }, what, timeoutMs);
 
+    /** The sandbox's record of the call once it has hung up, and its row once settled. */
+    const ended = async (callControlId: string): Promise<EndedCall> => ({
+      call: await sandboxCallWhen(callControlId, (each) => each.state === 'hangup', `the call ${callControlId} to end`),
+      row: await settledRow(callControlId),
+    });
+
+    /**
+     * A new organization whose `agent` has a number with the `webhook` action asking `webhookUrl` (a path of
+     * `customers`, usually) and, unless told otherwise, a signing key (returned), so the webhook is signed.
+     */
+    async function organizationWithWebhook(webhookUrl: string, settings: NumberSettings = {}, { signingKey = true } = {}) {
+      const org = await organizationWithNumber({ incoming_call_action: 'webhook', incoming_call_webhook_url: webhookUrl, ...settings });
+      if (!signingKey) return { ...org, signingKey: null };
+      const created = await org.call('POST', '/api/v1/identities/agent/signing-key');
+      if (created.status !== 200) throw new Error(`creating the signing key answered ${created.status}: ${JSON.stringify(created.body)}`);
+      return { ...org, signingKey: created.body.signing_key as string };
+    }
+
     /** POSTs an event to the API again, byte for byte as the carrier signed it (a redelivery). */
     const redeliver = (delivery: CarrierDelivery) => api.call('POST', '/webhooks/telnyx', { rawBody: delivery.rawBody, headers: delivery.headers });
+
+    if (options.worker !== false) await startWorker();
 
     return {
       api,
       config: workerConfig,
       certificates,
       customers,
+      /** The customer's media-stream endpoint (`wss`, test CA); each test streams to a path of its own. */
+      media,
       deliveries,
       startWorker,
       workerProcess,
       polledBy,
       organizationWithNumber,
+      organizationWithWebhook,
       ring,
       sandboxCall,
       sandboxCallWhen,
       callerHangsUp,
       callRow,
+      answeredRow,
       settledRow,
+      ended,
       workflowOf,
       progressOf,
       redeliver,

@@ -1,33 +1,41 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import type { Socket } from 'node:net';
+import { getCACertificates, setDefaultCACertificates } from 'node:tls';
 import type { TestCertificates } from './tls-certificates.js';
 
-/** One incoming-call webhook the receiver took: its exact bytes (the signature covers them) and headers. */
-export interface ReceivedCallWebhook {
+/** One request the receiver took: its exact bytes (the signature covers them), headers, and the local address it came in on. */
+export interface ReceivedRequest {
   path: string;
   body: string;
   headers: Record<string, string>;
+  /** Which of the machine's addresses was dialled (a pinned address, under DNS rebinding). */
+  localAddress: string;
 }
 
-/** How the receiver answers a path: a status and a body (JSON unless a string), or never (`hang`). */
-export type CustomerReply = { status?: number; headers?: Record<string, string>; body?: unknown } | 'hang';
+/**
+ * How the receiver answers a path: a status, headers and body (JSON unless a string or bytes),
+ * optionally after a delay; or never (`hang`).
+ */
+export type CustomerReply = { status?: number; headers?: Record<string, string>; body?: unknown; delayMs?: number } | 'hang';
 
 /**
- * A customer's incoming-call webhook receiver on loopback over HTTPS, with a certificate of the test CA
- * (`localhost` and 127.0.0.1). Each test answers on a path of its own (`answerOn`), so tests of one file
- * never read each other's deliveries; a path nobody set up answers 404.
+ * A customer's webhook receiver on a loopback address over HTTPS, with a certificate of the test CA
+ * (`localhost` and 127.0.0.1). Each test answers on a path of its own (`answerOn`), so tests of one
+ * file never read each other's deliveries; a path nobody set up answers 404. Every request is recorded.
  */
-export async function startCustomerCallReceiver(certificates: TestCertificates) {
-  const received: ReceivedCallWebhook[] = [];
-  const replies = new Map<string, (request: ReceivedCallWebhook) => CustomerReply>();
+export async function startCustomerCallReceiver(certificates: TestCertificates, { host = '127.0.0.1', port = 0 } = {}) {
+  const received: ReceivedRequest[] = [];
+  const replies = new Map<string, (request: ReceivedRequest) => CustomerReply>();
   const sockets = new Set<Socket>();
 
   const answer = (res: ServerResponse, reply: CustomerReply) => {
     if (reply === 'hang') return;
-    const body = reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
-    const type = typeof reply.body === 'string' ? 'text/plain' : 'application/json';
-    res.writeHead(reply.status ?? 200, { 'content-type': type, ...reply.headers }).end(body);
+    const raw = typeof reply.body === 'string' || Buffer.isBuffer(reply.body);
+    const body = reply.body === undefined ? '' : raw ? (reply.body as string | Buffer) : JSON.stringify(reply.body);
+    setTimeout(() => {
+      if (!res.destroyed) res.writeHead(reply.status ?? 200, { 'content-type': raw ? 'text/plain' : 'application/json', ...reply.headers }).end(body);
+    }, reply.delayMs ?? 0);
   };
 
   const server = createServer(
@@ -37,7 +45,7 @@ export async function startCustomerCallReceiver(certificates: TestCertificates) 
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
         const path = new URL(req.url ?? '/', 'https://receiver').pathname;
-        const request = { path, body: Buffer.concat(chunks).toString('utf8'), headers: req.headers as Record<string, string> };
+        const request = { path, body: Buffer.concat(chunks).toString('utf8'), headers: req.headers as Record<string, string>, localAddress: req.socket.localAddress ?? '' };
         received.push(request);
         const reply = replies.get(path);
         answer(res, reply ? reply(request) : { status: 404, body: { detail: 'no reply set up for this path' } });
@@ -48,19 +56,24 @@ export async function startCustomerCallReceiver(certificates: TestCertificates) 
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, resolve);
+  });
+  const bound = (server.address() as { port: number }).port;
 
   return {
-    port,
-    /** The CA PEM the worker must trust to reach this receiver. */
+    port: bound,
+    /** The CA PEM a client must trust to reach this receiver. */
     ca: certificates.read(certificates.caPath),
-    /** `https://<host>:<port><path>`, answering with `reply` from now on. */
-    answerOn(path: string, reply: CustomerReply | ((request: ReceivedCallWebhook) => CustomerReply), host = '127.0.0.1'): string {
+    /** Every request, in order. */
+    received,
+    /** `https://<urlHost>:<port><path>`, answering with `reply` from now on. */
+    answerOn(path: string, reply: CustomerReply | ((request: ReceivedRequest) => CustomerReply), urlHost = '127.0.0.1'): string {
       replies.set(path, typeof reply === 'function' ? reply : () => reply);
-      return `https://${host}:${port}${path}`;
+      return `https://${urlHost}:${bound}${path}`;
     },
-    /** The deliveries to `path`, in order. */
+    /** The requests to `path`, in order. */
     receivedOn: (path: string) => received.filter((request) => request.path === path),
     close: () =>
       new Promise<void>((resolve) => {
@@ -71,3 +84,11 @@ export async function startCustomerCallReceiver(certificates: TestCertificates) 
 }
 
 export type CustomerCallReceiver = Awaited<ReturnType<typeof startCustomerCallReceiver>>;
+
+/**
+ * The test CA joins this process's trusted CAs, as NODE_EXTRA_CA_CERTS does for a deployment whose
+ * customers use a private CA: the webhook client keeps its own checks, and no custom `ca` is passed to it.
+ */
+export function trustInThisProcess(certificates: TestCertificates): void {
+  setDefaultCACertificates([...getCACertificates('default'), certificates.read(certificates.caPath).toString('utf8')]);
+}

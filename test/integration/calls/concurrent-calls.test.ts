@@ -2,7 +2,6 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { callDecisionReasons, endedCallStatuses } from '../../../domain/calls.js';
 import { searchAttributes } from '../../../domain/search-attributes.js';
 import { startCallStack, type CallStack } from '../../support/call-stack.js';
-import { startMediaStreamServer, type MediaStreamServer } from '../../support/media-stream-server.js';
 import { waitFor } from '../../support/workflow-harness.js';
 
 /**
@@ -12,19 +11,15 @@ import { waitFor } from '../../support/workflow-harness.js';
  */
 
 let stack: CallStack;
-let media: MediaStreamServer;
 
 const organizations = 5;
 const callsPerNumber = 5;
 
 beforeAll(async () => {
-  media = await startMediaStreamServer();
   stack = await startCallStack();
-  await stack.startWorker();
 });
 afterAll(async () => {
   await stack?.close();
-  await media?.close();
 });
 
 /** An organization whose `accept` number answers (streaming to the media server) and whose `reject` number rejects. */
@@ -32,7 +27,7 @@ async function organizationWithBothActions(index: number) {
   const org = await stack.organizationWithNumber({}, ['accept', 'reject']);
   const [accept, reject] = org.numbers as [(typeof org.numbers)[0], (typeof org.numbers)[0]];
   const patched = await org.call('PATCH', `/api/v1/phone/numbers/${accept.id}`, {
-    body: { incoming_call_action: 'auto_accept', client_websocket_url: `${media.url}/org-${index}` },
+    body: { incoming_call_action: 'auto_accept', client_websocket_url: `${stack.media.url}/org-${index}` },
   });
   expect(patched.status).toBe(200);
   return { ...org, accept, reject };

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { workflowIds } from '../../../domain/workflow-contract.js';
 import { startCallStack, type CallStack } from '../../support/call-stack.js';
-import { startMediaStreamServer, type MediaStreamServer } from '../../support/media-stream-server.js';
 import { waitFor } from '../../support/workflow-harness.js';
 
 /**
@@ -11,16 +10,12 @@ import { waitFor } from '../../support/workflow-harness.js';
  */
 
 let stack: CallStack;
-let media: MediaStreamServer;
 
 beforeAll(async () => {
-  media = await startMediaStreamServer();
   stack = await startCallStack();
-  await stack.startWorker();
 });
 afterAll(async () => {
   await stack?.close();
-  await media?.close();
 });
 
 const rowsOf = async (callControlId: string) =>
@@ -38,7 +33,7 @@ const initiatedOf = (callControlId: string) =>
 
 describe('call.initiated delivered twice', () => {
   test('when the carrier delivers it twice at once from the start, then both are acknowledged and the call has one execution, one row and one answer', async () => {
-    const org = await stack.organizationWithNumber({ incoming_call_action: 'auto_accept', client_websocket_url: `${media.url}/twice-at-once` });
+    const org = await stack.organizationWithNumber({ incoming_call_action: 'auto_accept', client_websocket_url: `${stack.media.url}/twice-at-once` });
     const undo = stack.deliverTwice('call.initiated');
     let callControlId: string;
     try {
@@ -47,12 +42,12 @@ describe('call.initiated delivered twice', () => {
     } finally {
       undo();
     }
-    await waitFor(async () => (await stack.callRow(callControlId))?.status === 'answered', 'the call to be answered');
+    await stack.answeredRow(callControlId);
 
     expect(initiatedOf(callControlId).map((delivery) => delivery.apiStatus)).toEqual([200, 200]);
     expect(await rowsOf(callControlId)).toHaveLength(1);
     expect((await stack.sandboxCall(callControlId)).commands.map((command) => [command.action, command.outcome])).toEqual([['answer', 'applied']]);
-    expect(media.connections.filter((connection) => connection.callControlId === callControlId)).toHaveLength(1);
+    expect(stack.media.connections.filter((connection) => connection.callControlId === callControlId)).toHaveLength(1);
 
     await stack.callerHangsUp(callControlId);
     expect(await stack.settledRow(callControlId)).toMatchObject({ status: 'completed', hangup_reason: 'remote' });
@@ -60,12 +55,9 @@ describe('call.initiated delivered twice', () => {
   });
 
   test('when it is delivered again byte for byte while the call is live, twice at once, then the redeliveries join the running execution', async () => {
-    const org = await stack.organizationWithNumber({ incoming_call_action: 'auto_accept', client_websocket_url: `${media.url}/redelivered-live` });
+    const org = await stack.organizationWithNumber({ incoming_call_action: 'auto_accept', client_websocket_url: `${stack.media.url}/redelivered-live` });
     const { call_control_id: callControlId } = await stack.ring(org.number.number);
-    const answered = await waitFor(async () => {
-      const row = await stack.callRow(callControlId);
-      return row?.status === 'answered' ? row : undefined;
-    }, 'the call to be answered');
+    const answered = await stack.answeredRow(callControlId);
     const [first] = initiatedOf(callControlId);
     const before = await stack.workflowOf(callControlId).describe();
 

@@ -12,29 +12,13 @@ let stack: CallStack;
 
 beforeAll(async () => {
   stack = await startCallStack();
-  await stack.startWorker();
 });
 afterAll(async () => {
   await stack?.close();
 });
 
-/** An organization whose `agent` has a signing key and a number asking `webhookUrl`. */
-async function webhookNumber(webhookUrl: string, { signingKey = true } = {}) {
-  const org = await stack.organizationWithNumber({ incoming_call_action: 'webhook', incoming_call_webhook_url: webhookUrl });
-  if (signingKey) {
-    const created = await org.call('POST', '/api/v1/identities/agent/signing-key');
-    expect(created.status).toBe(200);
-  }
-  return org;
-}
-
 /** Rings the number, then waits for the sandbox to see the call end and the row to settle. */
-async function ringUntilSettled(to: string) {
-  const { call_control_id: callControlId } = await stack.ring(to);
-  const call = await stack.sandboxCallWhen(callControlId, (each) => each.state === 'hangup', 'the call to end');
-  const row = await stack.settledRow(callControlId);
-  return { callControlId, call, row };
-}
+const ringUntilSettled = async (to: string) => stack.ended((await stack.ring(to)).call_control_id);
 
 describe('a customer webhook that gives no decision', () => {
   test.each([
@@ -48,7 +32,7 @@ describe('a customer webhook that gives no decision', () => {
     ['answers with an ws:// (not wss://) stream URL', '/ws', { status: 200, body: { action: 'answer', client_websocket_url: 'ws://127.0.0.1:1/x' } }, callDecisionReasons.webhookBadBody],
   ] as const)('when it %s, then the call is rejected and its row is failed + rejected', async (_name, path, reply, reason) => {
     const url = stack.customers.answerOn(`/fails${path}`, reply);
-    const org = await webhookNumber(url);
+    const org = await stack.organizationWithWebhook(url);
 
     const { call, row } = await ringUntilSettled(org.number.number);
 
@@ -64,7 +48,7 @@ describe('a customer webhook that gives no decision', () => {
   test('when it redirects to a path that would answer, then the redirect is not followed and the call is rejected', async () => {
     const target = stack.customers.answerOn('/redirect/target', { body: { action: 'answer' } });
     const url = stack.customers.answerOn('/redirect/from', { status: 307, headers: { location: target } });
-    const org = await webhookNumber(url);
+    const org = await stack.organizationWithWebhook(url);
 
     const { call, row } = await ringUntilSettled(org.number.number);
 
@@ -76,7 +60,7 @@ describe('a customer webhook that gives no decision', () => {
 
   test('when its answer is a valid decision padded past the 64 KiB cap, then the call is rejected as failed, not as the customer chose', async () => {
     const url = stack.customers.answerOn('/huge', { status: 200, body: `{"action": "reject"}${' '.repeat(200_000)}` });
-    const org = await webhookNumber(url);
+    const org = await stack.organizationWithWebhook(url);
 
     const { call, row } = await ringUntilSettled(org.number.number);
 
@@ -86,7 +70,7 @@ describe('a customer webhook that gives no decision', () => {
 
   test('when the identity has no signing key, then nothing is sent to the customer and the call is rejected', async () => {
     const url = stack.customers.answerOn('/unsigned', { body: { action: 'answer' } });
-    const org = await webhookNumber(url, { signingKey: false });
+    const org = await stack.organizationWithWebhook(url, {}, { signingKey: false });
 
     const { call, row } = await ringUntilSettled(org.number.number);
 

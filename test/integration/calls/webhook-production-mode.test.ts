@@ -16,7 +16,6 @@ beforeAll(async () => {
     workerConfig: { ALLOW_PRIVATE_CALLBACK_URLS: false },
     resolveHost: createTestResolver({ 'hooks.customer.example': ['127.0.0.1'], 'mixed.customer.example': ['93.184.215.14', '127.0.0.1'] }),
   });
-  await stack.startWorker();
 });
 afterAll(async () => {
   await stack?.close();
@@ -30,12 +29,9 @@ describe('a worker in production mode', () => {
     ['a name with a public and a loopback address', 'mixed.customer.example', '/mixed'],
   ])('when the webhook URL host is %s, then the customer is not called and the call is rejected as failed', async (_name, host, path) => {
     const url = stack.customers.answerOn(path, { body: { action: 'answer' } }, host);
-    const org = await stack.organizationWithNumber({ incoming_call_action: 'webhook', incoming_call_webhook_url: url });
-    expect((await org.call('POST', '/api/v1/identities/agent/signing-key')).status).toBe(200);
+    const org = await stack.organizationWithWebhook(url);
 
-    const { call_control_id: callControlId } = await stack.ring(org.number.number);
-    const call = await stack.sandboxCallWhen(callControlId, (each) => each.state === 'hangup', 'the call to end');
-    const row = await stack.settledRow(callControlId);
+    const { call, row } = await stack.ended((await stack.ring(org.number.number)).call_control_id);
 
     expect(stack.customers.receivedOn(path)).toHaveLength(0);
     expect(call.commands.map((command) => command.action)).toEqual(['reject']);

@@ -11,7 +11,6 @@ let stack: CallStack;
 
 beforeAll(async () => {
   stack = await startCallStack({ workerConfig: { CALL_WEBHOOK_TIMEOUT_MS: 1_000 } });
-  await stack.startWorker();
 });
 afterAll(async () => {
   await stack?.close();
@@ -19,12 +18,10 @@ afterAll(async () => {
 
 test('when the customer webhook never answers, then after CALL_WEBHOOK_TIMEOUT_MS the call is rejected and its row is failed + rejected', async () => {
   const url = stack.customers.answerOn('/slow', 'hang');
-  const org = await stack.organizationWithNumber({ incoming_call_action: 'webhook', incoming_call_webhook_url: url });
-  expect((await org.call('POST', '/api/v1/identities/agent/signing-key')).status).toBe(200);
+  const org = await stack.organizationWithWebhook(url);
 
   const { call_control_id: callControlId } = await stack.ring(org.number.number);
-  const call = await stack.sandboxCallWhen(callControlId, (each) => each.state === 'hangup', 'the call to end');
-  const row = await stack.settledRow(callControlId);
+  const { call, row } = await stack.ended(callControlId);
 
   expect(stack.customers.receivedOn('/slow')).toHaveLength(1);
   expect(call.commands.map((command) => [command.action, command.body.cause])).toEqual([['reject', 'CALL_REJECTED']]);

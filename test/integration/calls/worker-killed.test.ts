@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { CallProgress } from '../../../domain/calls.js';
 import { startCallStack, type CallStack } from '../../support/call-stack.js';
-import { startMediaStreamServer, type MediaStreamServer } from '../../support/media-stream-server.js';
 import { waitFor } from '../../support/workflow-harness.js';
 
 /**
@@ -11,7 +10,6 @@ import { waitFor } from '../../support/workflow-harness.js';
  */
 
 let stack: CallStack;
-let media: MediaStreamServer;
 let worker: ReturnType<CallStack['workerProcess']>;
 
 /** Starts the worker child and waits until it polls (it bundles the workflows first). */
@@ -22,28 +20,20 @@ async function startWorker() {
 }
 
 beforeAll(async () => {
-  media = await startMediaStreamServer();
-  stack = await startCallStack();
+  stack = await startCallStack({ worker: false });
   worker = stack.workerProcess();
   await startWorker();
 }, 300_000);
 afterAll(async () => {
   await stack?.close();
-  await media?.close();
 });
-
-const answeredRow = (callControlId: string, timeoutMs?: number) =>
-  waitFor(async () => {
-    const row = await stack.callRow(callControlId);
-    return row?.status === 'answered' ? row : undefined;
-  }, 'the call to be answered', timeoutMs);
 
 describe('the worker killed', () => {
   test('when it is killed during an answered call and the caller hangs up while none runs, then the next worker ends the call completed + remote', async () => {
-    const org = await stack.organizationWithNumber({ incoming_call_action: 'auto_accept', client_websocket_url: `${media.url}/killed-mid-call` });
+    const org = await stack.organizationWithNumber({ incoming_call_action: 'auto_accept', client_websocket_url: `${stack.media.url}/killed-mid-call` });
     const { call_control_id: callControlId } = await stack.ring(org.number.number);
-    await media.connectionFor(callControlId, 30_000);
-    const answered = await answeredRow(callControlId);
+    await stack.media.connectionFor(callControlId, 30_000);
+    const answered = await stack.answeredRow(callControlId);
 
     await worker.child.kill();
     await stack.callerHangsUp(callControlId);
@@ -68,7 +58,7 @@ describe('the worker killed', () => {
 
   test('when no worker runs while a call rings, then the call is decided once a worker is back, and ends right when the API hangs it up', async () => {
     await stack.api.control.configure({ call_ring_timeout_ms: 600_000 });
-    const org = await stack.organizationWithNumber({ incoming_call_action: 'auto_accept', client_websocket_url: `${media.url}/killed-before-ring` });
+    const org = await stack.organizationWithNumber({ incoming_call_action: 'auto_accept', client_websocket_url: `${stack.media.url}/killed-before-ring` });
     await worker.child.kill();
 
     const { call_control_id: callControlId } = await stack.ring(org.number.number);
@@ -80,7 +70,7 @@ describe('the worker killed', () => {
     expect(await stack.sandboxCall(callControlId)).toMatchObject({ state: 'parked', commands: [] });
 
     await startWorker();
-    const answered = await answeredRow(callControlId, 120_000);
+    const answered = await stack.answeredRow(callControlId, 120_000);
     expect((await org.call('POST', `/api/v1/phone/calls/${answered.id}/hangup`)).status).toBe(200);
     const row = await stack.settledRow(callControlId);
 

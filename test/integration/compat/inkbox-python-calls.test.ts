@@ -1,126 +1,84 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { readSigningKey } from '../../../db/repositories/signing-keys.js';
-import type { CallRow, NewCall } from '../../../db/schema.js';
-import { startApiHarness, type ApiHarness } from '../../support/api-harness.js';
-import { insertCall, insertNumberForCalls } from '../../support/call-rows.js';
-import { runCommand } from '../../support/run-cli.js';
+import type { CallRow } from '../../../db/schema.js';
+import { startCallStack, type CallStack } from '../../support/call-stack.js';
+import { inkboxPython, runInkboxScript, type SdkReport } from '../../support/inkbox-python.js';
 
 /**
- * Signing keys and the calls resource through the official Inkbox Python SDK (`inkbox` 0.7.x,
- * unmodified): test/compat/inkbox_python_calls.py runs the flow against call rows inserted here, and
- * prints what the SDK parsed. The live call's workflow is a stand-in started on a queue no worker
- * polls, so the test sees the hangup signal itself; the real call workflow's hangup is the workflow
- * tests' concern. When the venv cannot be made, this file fails: it never skips.
+ * The calls resource through the official, unmodified Inkbox Python SDK (`inkbox` 0.7.x):
+ * test/compat/inkbox_python_calls.py drives it over calls the whole stack took (three calls an
+ * `auto_reject` number rejected and one live call an `auto_accept` number answered, of one
+ * organization; a call of another organization that must not show) and prints what the SDK parsed.
  */
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Summary = Record<string, any>;
-
-const encryptionKey = randomBytes(32).toString('base64');
-let h: ApiHarness;
-let identityId: string;
-let summary: Summary;
-let calls: { live: CallRow; ended: CallRow; ringing: CallRow };
-let liveWorkflow: WorkflowHandle;
+let stack: CallStack;
+let summary: SdkReport;
+let rejected: CallRow[];
+let live: CallRow;
+let liveCallControlId: string;
+let foreign: CallRow;
+let streamUrl: string;
+let localNumbers: { agent: string; desk: string };
 
 beforeAll(async () => {
-  const setup = await runCommand('bash', ['test/compat/setup-python-sdk.sh']);
-  if (setup.exitCode !== 0) {
-    throw new Error(`could not install the Inkbox Python SDK (test/compat/setup-python-sdk.sh exit ${setup.exitCode}):\n${setup.stderr}`);
-  }
-  const python = setup.stdout.trim().split('\n').at(-1) as string;
+  const python = await inkboxPython();
+  stack = await startCallStack();
 
-  h = await startApiHarness({ worker: false, config: { SIGNING_KEY_ENCRYPTION_KEY: encryptionKey } });
-  const org = await h.newOrganization(['py-calls']);
-  identityId = org.identityId;
-  const phoneNumberId = await insertNumberForCalls(h.db, org.organizationId);
-  const call = (fields: Partial<NewCall>) =>
-    insertCall(h.db, { organizationId: org.organizationId, phoneNumberId, agent_identity_id: identityId, ...fields });
-  calls = {
-    ended: await call({
-      created_at: '2026-04-01T09:00:00Z',
-      status: 'completed',
-      hangup_reason: 'remote',
-      client_websocket_url: 'wss://agent.example.com/calls',
-      started_at: new Date('2026-04-01T09:00:02Z'),
-      ended_at: new Date('2026-04-01T09:05:00Z'),
-    }),
-    ringing: await call({ created_at: '2026-04-01T10:00:00Z', status: 'ringing' }),
-    live: await call({ created_at: '2026-04-01T11:00:00Z', status: 'answered', started_at: new Date('2026-04-01T11:00:01Z') }),
-  };
-  liveWorkflow = await h.temporal.workflow.start('handleIncomingCall', {
-    workflowId: calls.live.workflow_id,
-    taskQueue: `compat-calls-${randomUUID()}`,
-    args: [],
-  });
+  streamUrl = `${stack.media.url}/python-sdk`;
+  const org = await stack.organizationWithNumber({ incoming_call_action: 'auto_accept', client_websocket_url: streamUrl }, ['agent', 'desk']);
+  const [agent, desk] = org.numbers as [(typeof org.numbers)[0], (typeof org.numbers)[0]];
+  localNumbers = { agent: agent.number, desk: desk.number };
+  expect((await org.call('PATCH', `/api/v1/phone/numbers/${desk.id}`, { body: { incoming_call_action: 'auto_reject' } })).status).toBe(200);
+  rejected = [];
+  for (let index = 0; index < 3; index += 1) {
+    const { call_control_id: callControlId } = await stack.ring(desk.number, `+1415555010${index}`);
+    rejected.push(await stack.settledRow(callControlId));
+  }
+  ({ call_control_id: liveCallControlId } = await stack.ring(agent.number, '+14155550199'));
+  live = await stack.answeredRow(liveCallControlId);
+  const other = await stack.organizationWithNumber();
+  foreign = await stack.settledRow((await stack.ring(other.number.number)).call_control_id);
 
-  const ids = JSON.stringify({ live: calls.live.id, ended: calls.ended.id, unknown: randomUUID() });
-  const run = await runCommand(python, ['test/compat/inkbox_python_calls.py', h.url, org.apiKey, 'py-calls', ids]);
-  try {
-    summary = JSON.parse(run.stdout) as Summary;
-  } catch {
-    throw new Error(`the SDK script printed no JSON (exit ${run.exitCode}):\n${run.stdout}\n${run.stderr}`);
-  }
-  if (run.exitCode !== 0 || summary.crash) {
-    throw new Error(`the SDK flow crashed: ${summary.crash}\n${summary.traceback}\nso far: ${JSON.stringify(summary, null, 1)}`);
-  }
+  summary = await runInkboxScript(python, 'inkbox_python_calls.py', [stack.api.url, org.apiKey, live.id, rejected[2]!.id]);
 }, 300_000);
-
 afterAll(async () => {
-  await liveWorkflow?.terminate('test over').catch(() => undefined);
-  await h?.close();
+  await stack?.close();
 });
 
 const isoOffset = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?\+00:00$/;
-
-describe('signing keys through the Inkbox Python SDK', () => {
-  test('when it creates a key with signing_keys.create_or_rotate(handle), then it gets a whsec_ key that the server keeps encrypted', async () => {
-    expect(summary.status_before).toEqual({ configured: false, created_at: null });
-    expect(summary.created).toEqual({ signing_key: expect.stringMatching(/^whsec_[0-9a-f]{64}$/), created_at: expect.stringMatching(isoOffset) });
-    expect(summary.status_after_create).toEqual({ configured: true, created_at: summary.created.created_at });
-  });
-
-  test('when it rotates through identity.create_signing_key(), then the new key replaces the old one', async () => {
-    expect(summary.rotated.signing_key).toMatch(/^whsec_[0-9a-f]{64}$/);
-    expect(summary.rotated.signing_key).not.toBe(summary.created.signing_key);
-    expect(summary.status_after_rotate).toEqual({ configured: true, created_at: summary.rotated.created_at });
-    expect(await readSigningKey(h.db, identityId, encryptionKey)).toBe(summary.rotated.signing_key);
-  });
-
-  test('when it asks about an unknown handle, then the SDK raises a 404 with our sentence', () => {
-    expect(summary.unknown_handle_error).toEqual({ class: 'InkboxAPIError', status_code: 404, detail: 'Identity not found' });
-  });
-});
+/** A request the SDK sent, as the script's response hook saw it. */
+const sent = (method: string, path: string, status: number) => ({ method, path, status, api_key_header: true });
 
 describe('the calls resource through the Inkbox Python SDK', () => {
-  test('when it lists calls, then it parses every call, newest first, with the fields of its PhoneCall', () => {
-    expect(summary.listed.map((call: Summary) => call.id)).toEqual([calls.live.id, calls.ringing.id, calls.ended.id]);
-    expect(summary.listed[2]).toEqual({
-      id: calls.ended.id,
-      local_phone_number: '+18005550100',
-      remote_phone_number: '+12125550123',
+  test('when it lists calls, then it parses the organization\'s calls newest first, and only those, with the fields of its PhoneCall', () => {
+    expect(summary.sdk_version).toMatch(/^0\.7\./);
+    expect(summary.listed.map((call: SdkReport) => call.id)).toEqual([live.id, ...rejected.map((row) => row.id).reverse()]);
+    expect(summary.listed.map((call: SdkReport) => call.id)).not.toContain(foreign.id);
+    expect(summary.listed[1]).toEqual({
+      id: rejected[2]!.id,
+      local_phone_number: localNumbers.desk,
+      remote_phone_number: '+14155550102',
       direction: 'inbound',
-      status: 'completed',
-      client_websocket_url: 'wss://agent.example.com/calls',
+      status: 'canceled',
+      client_websocket_url: null,
       use_inkbox_tts: null,
       use_inkbox_stt: null,
-      hangup_reason: 'remote',
-      started_at: '2026-04-01T09:00:02+00:00',
-      ended_at: '2026-04-01T09:05:00+00:00',
-      created_at: '2026-04-01T09:00:00+00:00',
+      hangup_reason: 'rejected',
+      started_at: null,
+      ended_at: expect.stringMatching(isoOffset),
+      created_at: expect.stringMatching(isoOffset),
       updated_at: expect.stringMatching(isoOffset),
       is_blocked: false,
       origin: 'dedicated_number',
       mode: 'client_websocket',
     });
-    expect(summary.page).toEqual([calls.ringing.id]);
+    expect([Date.parse(summary.listed[1].created_at), Date.parse(summary.listed[1].ended_at)]).toEqual([rejected[2]!.created_at.getTime(), rejected[2]!.ended_at!.getTime()]);
+    expect(summary.requests).toContainEqual(sent('GET', '/api/v1/phone/calls?limit=50&offset=0', 200));
   });
 
-  test('when it gets a call, then it is the listed one; an unknown id raises 404', () => {
-    expect(summary.got_ended).toEqual(summary.listed[2]);
-    expect(summary.unknown_call_error).toMatchObject({ status_code: 404, detail: 'Call not found' });
+  test('when it pages with limit and offset, then the pages follow the same order', () => {
+    expect(summary.page_1).toEqual([live.id, rejected[2]!.id]);
+    expect(summary.page_2).toEqual([rejected[1]!.id, rejected[0]!.id]);
+    expect(summary.requests).toContainEqual(sent('GET', '/api/v1/phone/calls?limit=2&offset=2', 200));
   });
 
   test('when it lists with limit=500, then the SDK raises the 422 with the detail list', () => {
@@ -130,14 +88,33 @@ describe('the calls resource through the Inkbox Python SDK', () => {
     });
   });
 
-  test('when it hangs up an ended call, then the SDK raises the 409 verbatim', () => {
-    expect(summary.hangup_ended_error).toEqual({ class: 'InkboxAPIError', status_code: 409, detail: 'This call has already ended' });
+  test('when it gets a call, then it is the listed one; the live call is answered, streaming to the number\'s client_websocket_url; an unknown id raises 404', () => {
+    expect(summary.got_ended).toEqual(summary.listed[1]);
+    expect(summary.got).toMatchObject({
+      id: live.id,
+      local_phone_number: localNumbers.agent,
+      remote_phone_number: '+14155550199',
+      status: 'answered',
+      client_websocket_url: streamUrl,
+      hangup_reason: null,
+      ended_at: null,
+    });
+    expect(Date.parse(summary.got.started_at)).toBe(live.started_at!.getTime());
+    expect(summary.unknown_call_error).toMatchObject({ status_code: 404, detail: 'Call not found' });
   });
 
-  test('when it hangs up a live call, then it gets the call back and the call workflow got hangupRequested', async () => {
-    expect(summary.hangup_live).toMatchObject({ id: calls.live.id, status: 'answered', started_at: '2026-04-01T11:00:01+00:00' });
-    const history = await liveWorkflow.fetchHistory();
+  test('when it hangs up a call that has ended, then the SDK raises the server\'s 409 verbatim', () => {
+    expect(summary.hangup_ended_error).toEqual({ class: 'InkboxAPIError', status_code: 409, detail: 'This call has already ended', message: expect.any(String) });
+    expect(summary.requests).toContainEqual(sent('POST', `/api/v1/phone/calls/${rejected[2]!.id}/hangup`, 409));
+  });
+
+  test('when it hangs up the live call, then it gets the call object, the workflow gets hangupRequested, and the call ends completed + local', async () => {
+    expect(summary.hung_up).toMatchObject({ id: live.id, local_phone_number: localNumbers.agent, started_at: summary.got.started_at });
+    expect(['answered', 'completed']).toContain(summary.hung_up.status);
+    expect(await stack.settledRow(liveCallControlId)).toMatchObject({ status: 'completed', hangup_reason: 'local' });
+    expect((await stack.sandboxCall(liveCallControlId)).commands.map((command) => command.action)).toEqual(['answer', 'hangup']);
+    const history = await stack.workflowOf(liveCallControlId).fetchHistory();
     const signals = (history.events ?? []).flatMap((event) => event.workflowExecutionSignaledEventAttributes?.signalName ?? []);
-    expect(signals).toEqual(['hangupRequested']);
+    expect(signals.filter((signal) => signal === 'hangupRequested')).toHaveLength(1);
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startApiHarness, type ApiHarness } from '../../support/api-harness.js';
-import { runCommand } from '../../support/run-cli.js';
+import { inkboxPython, runInkboxScript } from '../../support/inkbox-python.js';
 
 /**
  * The official Inkbox Python SDK (`inkbox` 0.7.x, unmodified, in .tools/inkbox-venv) against the
@@ -19,24 +19,11 @@ const e164 = /^\+1\d{10}$/;
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 beforeAll(async () => {
-  const setup = await runCommand('bash', ['test/compat/setup-python-sdk.sh']);
-  if (setup.exitCode !== 0) {
-    throw new Error(`could not install the Inkbox Python SDK (test/compat/setup-python-sdk.sh exit ${setup.exitCode}):\n${setup.stderr}`);
-  }
-  const python = setup.stdout.trim().split('\n').at(-1) as string;
-
+  const python = await inkboxPython();
   h = await startApiHarness();
   const org = await h.newOrganization(['preexisting']);
   organizationId = org.organizationId;
-  const run = await runCommand(python, ['test/compat/inkbox_python_client.py', h.url, org.apiKey, 'py']);
-  try {
-    summary = JSON.parse(run.stdout) as Summary;
-  } catch {
-    throw new Error(`the SDK script printed no JSON (exit ${run.exitCode}):\n${run.stdout}\n${run.stderr}`);
-  }
-  if (run.exitCode !== 0 || summary.crash) {
-    throw new Error(`the SDK flow crashed: ${summary.crash}\n${summary.traceback}\nso far: ${JSON.stringify(summary, null, 1)}`);
-  }
+  summary = await runInkboxScript(python, 'inkbox_python_client.py', [h.url, org.apiKey, 'py']);
 }, 300_000);
 
 afterAll(async () => {

@@ -9,24 +9,26 @@ import { workflowIds } from '../../../domain/workflow-contract.js';
 import { activityContext } from '../carrier/activity-context.js';
 import { connectTestDatabase, createTestOrganization } from '../../support/test-database.js';
 import { makeTestCertificates, type TestCertificates } from '../../support/tls-certificates.js';
-import { startHttpsReceiver, type HttpsReceiver, type Reply } from './https-receiver.js';
-import { incomingCallPayloadFields, inkboxPython, verifyWithInkboxSdk } from './inkbox-python.js';
+import { startCustomerCallReceiver, trustInThisProcess, type CustomerCallReceiver, type CustomerReply } from '../../support/customer-call-receiver.js';
+import { incomingCallPayloadFields, inkboxPython, verifyWithInkboxSdk } from '../../support/inkbox-python.js';
 
 /**
  * askCustomerWebhook end to end: real PostgreSQL rows (organization, identities, numbers, the call,
- * the encrypted signing key), a real HTTPS receiver, and the official Inkbox SDK checking what arrived.
+ * the encrypted signing key), a real HTTPS receiver whose test CA this process trusts (as a deployment
+ * trusts a private CA through NODE_EXTRA_CA_CERTS), and the official Inkbox SDK checking what arrived.
  */
 
 let db: Kysely<Database>;
 let certificates: TestCertificates;
-let receiver: HttpsReceiver;
+let receiver: CustomerCallReceiver;
 let python: string;
 const encryptionKey = randomBytes(32).toString('base64');
 
 beforeAll(async () => {
   db = connectTestDatabase();
   certificates = makeTestCertificates();
-  receiver = await startHttpsReceiver(certificates);
+  receiver = await startCustomerCallReceiver(certificates);
+  trustInThisProcess(certificates);
   python = await inkboxPython();
 }, 300_000);
 
@@ -41,7 +43,6 @@ function activities(config: Partial<CustomerWebhookActivityDeps['config']> = {})
   return createCustomerWebhookActivities({
     db,
     config: { ALLOW_PRIVATE_CALLBACK_URLS: true, CALL_WEBHOOK_TIMEOUT_MS: 2_000, SIGNING_KEY_ENCRYPTION_KEY: encryptionKey, ...config },
-    webhookCa: certificates.read(certificates.caPath),
   });
 }
 
@@ -68,11 +69,11 @@ async function insertNumber(organizationId: string, identityId: string | null, f
  * An organization whose identity `callee` has a webhook number answering `reply` on a path of its own,
  * a signing key, and a ringing call from `from` (by default a number of the organization's identity `caller`).
  */
-async function ringingCall(reply: Reply, options: { withKey?: boolean; from?: string } = {}) {
+async function ringingCall(reply: CustomerReply, options: { withKey?: boolean; from?: string } = {}) {
   const { organization, identity: callee } = await createTestOrganization(db, 'callee');
   const caller = await db.insertInto('identities').values({ organization_id: organization.id, agent_handle: 'caller' }).returningAll().executeTakeFirstOrThrow();
   const path = `/calls/${randomUUID()}`;
-  const number = await insertNumber(organization.id, callee.id, { webhookUrl: receiver.on(path, reply) });
+  const number = await insertNumber(organization.id, callee.id, { webhookUrl: receiver.answerOn(path, reply) });
   const callerNumber = await insertNumber(organization.id, caller.id);
   const signingKey = options.withKey === false ? undefined : (await rotateSigningKey(db, organization.id, callee.id, encryptionKey))?.signingKey;
   const callControlId = `v3:test-${randomUUID()}`;
@@ -120,7 +121,7 @@ describe('askCustomerWebhook', () => {
       agent_identities: [{ id: caller.id, agent_handle: 'caller', display_name: null }],
     });
     expect(delivery?.headers['content-type']).toBe('application/json');
-    expect(await verifyWithInkboxSdk(python, [{ payload: delivery?.body ?? '', headers: delivery?.headers ?? {}, secret: signingKey as string }])).toEqual([true]);
+    expect((await verifyWithInkboxSdk(python, [{ payload: delivery?.body ?? '', headers: delivery?.headers ?? {}, secret: signingKey as string }])).verified).toEqual([true]);
     expect(Number(delivery?.headers['x-inkbox-timestamp'])).toBeGreaterThan(1_700_000_000);
   });
 
@@ -141,7 +142,7 @@ describe('askCustomerWebhook', () => {
 
     const deliveries = receiver.receivedOn(path);
     expect(new Set(deliveries.map((delivery) => delivery.headers['x-inkbox-request-id'])).size).toBe(2);
-    expect(await verifyWithInkboxSdk(python, deliveries.map((delivery) => ({ payload: delivery.body, headers: delivery.headers, secret: signingKey as string })))).toEqual([true, true]);
+    expect((await verifyWithInkboxSdk(python, deliveries.map((delivery) => ({ payload: delivery.body, headers: delivery.headers, secret: signingKey as string })))).verified).toEqual([true, true]);
   });
 
   test('when the caller is not a number of the organization, then agent_identities is empty', async () => {

@@ -3,7 +3,7 @@ import type { HostResolver } from '../../../outbound/callback-url-guard.js';
 import { createCustomerWebhookClient, type CustomerWebhookClientOptions } from '../../../outbound/customer-webhook.js';
 import { createTestResolver, publicTestAddress } from '../../support/test-resolver.js';
 import { makeTestCertificates, type TestCertificates } from '../../support/tls-certificates.js';
-import { startHttpsReceiver, type HttpsReceiver } from './https-receiver.js';
+import { startCustomerCallReceiver, type CustomerCallReceiver } from '../../support/customer-call-receiver.js';
 
 /**
  * The customer webhook call against real HTTPS receivers on loopback (test CA). Development mode
@@ -12,9 +12,9 @@ import { startHttpsReceiver, type HttpsReceiver } from './https-receiver.js';
  */
 
 let certificates: TestCertificates;
-let receiver: HttpsReceiver;
+let receiver: CustomerCallReceiver;
 /** A second receiver on 127.0.0.2, same port: where a rebinding answer would send the request. */
-let other: HttpsReceiver;
+let other: CustomerCallReceiver;
 
 const delivery = (url: string) => ({ url, body: '{"id":"call"}', headers: { 'content-type': 'application/json' } });
 
@@ -40,8 +40,8 @@ function sequenceResolver(answers: string[][]) {
 
 beforeAll(async () => {
   certificates = makeTestCertificates();
-  receiver = await startHttpsReceiver(certificates);
-  other = await startHttpsReceiver(certificates, '127.0.0.2', receiver.port);
+  receiver = await startCustomerCallReceiver(certificates);
+  other = await startCustomerCallReceiver(certificates, { host: '127.0.0.2', port: receiver.port });
 });
 
 afterAll(async () => {
@@ -58,7 +58,7 @@ describe('the customer answers', () => {
     ['ignore', { action: 'ignore' }, { action: 'ignore' }],
   ])('when it answers %s, then the outcome is its decision and the request carried the exact body and headers', async (name, body, decision) => {
     const path = `/happy/${name.replaceAll(' ', '-')}`;
-    const url = receiver.on(path, { body });
+    const url = receiver.answerOn(path, { body });
 
     const outcome = await client()({ url, body: '{"id":"call-1"}', headers: { 'content-type': 'application/json', 'x-inkbox-request-id': 'r1' } });
 
@@ -69,7 +69,7 @@ describe('the customer answers', () => {
   });
 
   test('when the URL names a host, then it connects to the resolved address with that name (Host header, TLS name check)', async () => {
-    const url = receiver.on('/named', { body: { action: 'reject' } }, 'localhost');
+    const url = receiver.answerOn('/named', { body: { action: 'reject' } }, 'localhost');
 
     const outcome = await client({ resolveHost: createTestResolver({ localhost: ['127.0.0.1'] }) })(delivery(url));
 
@@ -80,7 +80,7 @@ describe('the customer answers', () => {
 
 describe('the webhook fails closed', () => {
   test('when the answer comes after CALL_WEBHOOK_TIMEOUT_MS, then webhook_timeout', async () => {
-    const url = receiver.on('/slow', { body: { action: 'answer' }, delayMs: 1_500 });
+    const url = receiver.answerOn('/slow', { body: { action: 'answer' }, delayMs: 1_500 });
 
     const outcome = await client({ timeoutMs: 300 })(delivery(url));
 
@@ -88,20 +88,20 @@ describe('the webhook fails closed', () => {
   });
 
   test('when the receiver never answers, then webhook_timeout', async () => {
-    const url = receiver.on('/hang', 'hang');
+    const url = receiver.answerOn('/hang', 'hang');
 
     expect(await client({ timeoutMs: 300 })(delivery(url))).toMatchObject({ ok: false, reason: 'webhook_timeout' });
   });
 
   test.each([500, 503, 404, 401])('when it answers %i, then webhook_non_2xx', async (status) => {
-    const url = receiver.on(`/status/${status}`, { status, body: { action: 'answer' } });
+    const url = receiver.answerOn(`/status/${status}`, { status, body: { action: 'answer' } });
 
     expect(await client()(delivery(url))).toMatchObject({ ok: false, reason: 'webhook_non_2xx', detail: expect.stringContaining(String(status)) });
   });
 
   test.each([301, 302, 307, 308])('when it redirects (%i), then webhook_redirect and the target is never requested', async (status) => {
-    const target = receiver.on(`/redirect-target/${status}`, { body: { action: 'answer' } });
-    const url = receiver.on(`/redirect/${status}`, { status, headers: { location: target } });
+    const target = receiver.answerOn(`/redirect-target/${status}`, { body: { action: 'answer' } });
+    const url = receiver.answerOn(`/redirect/${status}`, { status, headers: { location: target } });
 
     const outcome = await client()(delivery(url));
 
@@ -120,7 +120,7 @@ describe('the webhook fails closed', () => {
     ['an https:// stream URL', { action: 'answer', client_websocket_url: 'https://agent.example.com/calls' }],
     ['a stream URL on reject', { action: 'reject', client_websocket_url: 'wss://agent.example.com/calls' }],
   ])('when the body is %s, then webhook_bad_body', async (name, body) => {
-    const url = receiver.on(`/garbage/${name.replaceAll(' ', '-')}`, { body });
+    const url = receiver.answerOn(`/garbage/${name.replaceAll(' ', '-')}`, { body });
 
     expect(await client()(delivery(url))).toMatchObject({ ok: false, reason: 'webhook_bad_body' });
   });
@@ -129,7 +129,7 @@ describe('the webhook fails closed', () => {
     ['the cloud metadata address', 'wss://169.254.169.254/calls'],
     ['a metadata host name', 'wss://metadata.google.internal/calls'],
   ])('when the answer streams to %s, then webhook_bad_body even in development mode', async (name, streamUrl) => {
-    const url = receiver.on(`/stream-refused/${name.replaceAll(' ', '-')}`, { body: { action: 'answer', client_websocket_url: streamUrl } });
+    const url = receiver.answerOn(`/stream-refused/${name.replaceAll(' ', '-')}`, { body: { action: 'answer', client_websocket_url: streamUrl } });
 
     const outcome = await client({ allowPrivate: true })(delivery(url));
 
@@ -138,8 +138,8 @@ describe('the webhook fails closed', () => {
 
   test('when the body is larger than the cap, then webhook_bad_body', async () => {
     const big = JSON.stringify({ action: 'reject', padding: 'x'.repeat(70 * 1024) });
-    const declared = receiver.on('/big-declared', { body: big, headers: { 'content-length': String(Buffer.byteLength(big)) } });
-    const chunked = receiver.on('/big-chunked', { body: big });
+    const declared = receiver.answerOn('/big-declared', { body: big, headers: { 'content-length': String(Buffer.byteLength(big)) } });
+    const chunked = receiver.answerOn('/big-chunked', { body: big });
 
     expect(await client()(delivery(declared))).toMatchObject({ ok: false, reason: 'webhook_bad_body', detail: expect.stringContaining('65536 bytes') });
     expect(await client()(delivery(chunked))).toMatchObject({ ok: false, reason: 'webhook_bad_body', detail: expect.stringContaining('65536 bytes') });
@@ -152,7 +152,7 @@ describe('the webhook fails closed', () => {
   });
 
   test('when the certificate is not trusted, then webhook_unreachable', async () => {
-    const url = receiver.on('/untrusted', { body: { action: 'answer' } });
+    const url = receiver.answerOn('/untrusted', { body: { action: 'answer' } });
 
     const outcome = await createCustomerWebhookClient({ allowPrivate: true, timeoutMs: 2_000 })(delivery(url));
 
@@ -161,7 +161,7 @@ describe('the webhook fails closed', () => {
   });
 
   test('when the URL is not https, then webhook_address_refused and nothing is sent', async () => {
-    const url = receiver.on('/plain', { body: { action: 'answer' } }).replace('https:', 'http:');
+    const url = receiver.answerOn('/plain', { body: { action: 'answer' } }).replace('https:', 'http:');
 
     expect(await client()(delivery(url))).toMatchObject({ ok: false, reason: 'webhook_address_refused' });
     expect(receiver.receivedOn('/plain')).toEqual([]);
@@ -170,7 +170,7 @@ describe('the webhook fails closed', () => {
 
 describe('SSRF at connect time', () => {
   test('when a name resolves to a private address and the worker runs in production mode, then webhook_address_refused and the request never reaches it', async () => {
-    const url = receiver.on('/private', { body: { action: 'answer' } }, 'hooks.example.test');
+    const url = receiver.answerOn('/private', { body: { action: 'answer' } }, 'hooks.example.test');
     const { lookups, resolveHost } = sequenceResolver([['127.0.0.1']]);
 
     const outcome = await client({ allowPrivate: false, resolveHost })(delivery(url));
@@ -181,7 +181,7 @@ describe('SSRF at connect time', () => {
   });
 
   test('when a URL allowed in development mode is called by a worker in production mode, then it is refused at call time', async () => {
-    const url = receiver.on('/dev-then-prod', { body: { action: 'reject' } });
+    const url = receiver.answerOn('/dev-then-prod', { body: { action: 'reject' } });
 
     const development = await client({ allowPrivate: true })(delivery(url));
     const production = await client({ allowPrivate: false })(delivery(url));
@@ -199,8 +199,8 @@ describe('SSRF at connect time', () => {
   });
 
   test('when the name answers public first and private after (DNS rebinding), then the one lookup decides and the connection goes to the approved address', async () => {
-    const url = receiver.on('/rebind', { body: { action: 'answer' } }, 'localhost');
-    other.on('/rebind', { body: { action: 'reject' } });
+    const url = receiver.answerOn('/rebind', { body: { action: 'answer' } }, 'localhost');
+    other.answerOn('/rebind', { body: { action: 'reject' } });
     const { lookups, resolveHost } = sequenceResolver([['127.0.0.1'], ['127.0.0.2']]);
 
     const outcome = await client({ resolveHost })(delivery(url));
@@ -212,7 +212,7 @@ describe('SSRF at connect time', () => {
   });
 
   test('when, in production mode, the name answers a public address first and loopback after, then only the public address is dialled and loopback sees nothing', async () => {
-    const url = receiver.on('/rebind-production', { body: { action: 'answer' } }, 'hooks.example.test');
+    const url = receiver.answerOn('/rebind-production', { body: { action: 'answer' } }, 'hooks.example.test');
     const { lookups, resolveHost } = sequenceResolver([[publicTestAddress], ['127.0.0.1']]);
 
     const outcome = await client({ allowPrivate: false, resolveHost, timeoutMs: 1_000 })(delivery(url));

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { signInkboxWebhook } from '../../../outbound/webhook-signature.js';
-import { inkboxPython, verifyWithInkboxSdk, type SignedDelivery } from './inkbox-python.js';
+import { inkboxPython, verifyWithInkboxSdk, type SignedDelivery } from '../../support/inkbox-python.js';
 
 /** Our signatures checked by the official Inkbox Python SDK's `verify_webhook`, unmodified. */
 
@@ -27,14 +27,14 @@ describe('the Inkbox SDK verifies our webhook signatures', () => {
     ];
     const bare = { ...signed('{"a":1}'), secret: secret.slice('whsec_'.length) };
 
-    expect(await verifyWithInkboxSdk(python, [...deliveries, bare])).toEqual([true, true, true, true]);
+    expect((await verifyWithInkboxSdk(python, [...deliveries, bare])).verified).toEqual([true, true, true, true]);
   });
 
   test('when the headers arrive lower-cased, as HTTP servers hand them over, then verify_webhook still accepts', async () => {
     const delivery = signed('{"id":"lower"}');
     const lower = Object.fromEntries(Object.entries(delivery.headers).map(([name, value]) => [name.toLowerCase(), value]));
 
-    expect(await verifyWithInkboxSdk(python, [{ ...delivery, headers: lower }])).toEqual([true]);
+    expect((await verifyWithInkboxSdk(python, [{ ...delivery, headers: lower }])).verified).toEqual([true]);
   });
 
   test('when the body, the timestamp or the key differs from what was signed, then verify_webhook refuses', async () => {
@@ -43,6 +43,6 @@ describe('the Inkbox SDK verifies our webhook signatures', () => {
     const tamperedTimestamp = { ...original, headers: { ...original.headers, 'X-Inkbox-Timestamp': '1' } };
     const otherKey = signed('{"id":"key"}', `whsec_${'f'.repeat(64)}`);
 
-    expect(await verifyWithInkboxSdk(python, [tamperedBody, tamperedTimestamp, otherKey])).toEqual([false, false, false]);
+    expect((await verifyWithInkboxSdk(python, [tamperedBody, tamperedTimestamp, otherKey])).verified).toEqual([false, false, false]);
   });
 });
