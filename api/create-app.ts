@@ -19,6 +19,7 @@ import { requestMetrics, routeMount } from './metrics/request-metrics.js';
 import { healthRoutes } from './middleware/health.js';
 import { parseJsonBody, requireJsonContentType } from './middleware/json-body.js';
 import { authFailureLimit, type ReadableRateLimitStore } from './middleware/auth-failure-limit.js';
+import { chain } from './middleware/chain.js';
 import { perKeyRateLimit } from './middleware/rate-limit.js';
 import { requestLogging } from './middleware/request-logging.js';
 import { numberRoutes } from './numbers/routes.js';
@@ -55,20 +56,12 @@ export function createApp(deps: AppDeps): Express {
   const metrics = createApiMetrics(deps.metricsRegistry);
   app.use(requestMetrics(metrics, ['/api/v1/phone/numbers', '/numbers']));
   app.use(requestLogging(logger));
-  // With API_METRICS_ADDRESS, /metrics lives on that internal port only (start-api-server.ts) and is a 404 here.
-  if (!config.API_METRICS_ADDRESS) app.get('/metrics', metricsEndpoint(metrics.registry));
-  app.use(healthRoutes(deps));
-  const openApiDocument = buildOpenApiDocument();
-  app.get('/openapi.json', (_req, res) => {
-    res.json(openApiDocument);
-  });
-  app.use('/docs', routeMount('/docs'), swaggerUi.serve, swaggerUi.setup(openApiDocument, { customSiteTitle: 'Phone numbers API' }));
-  app.use('/webhooks/telnyx', routeMount('/webhooks/telnyx'), telnyxWebhookRoute(deps));
 
-  const api = express.Router();
-  // Authentication first (made-up keys are limited per address before any lookup), then the key's own budget.
+  // The API's mounts come first, each one layer (a chain, not nested routers): a request walks the
+  // fewest layers before its route. Authentication first (made-up keys are limited per address before
+  // any lookup), then the key's own budget.
   const failureLimit = authFailureLimit(config.AUTH_FAILURE_LIMIT_PER_MINUTE, deps.rateLimitStores?.authFailures);
-  api.use(
+  const api = chain(
     requireApiKey(db, { cacheTtlMs: config.API_KEY_CACHE_TTL_MS, failureLimit }),
     perKeyRateLimit(config.API_RATE_LIMIT_PER_MINUTE, deps.rateLimitStores?.perKey),
     requireJsonContentType,
@@ -86,8 +79,18 @@ export function createApp(deps: AppDeps): Express {
     ['/api/v1/phone/calls', calls],
     ['/calls', calls],
   ] as const) {
-    app.use(path, routeMount(path), api, router);
+    app.use(path, chain(routeMount(path), api, router));
   }
+
+  // With API_METRICS_ADDRESS, /metrics lives on that internal port only (start-api-server.ts) and is a 404 here.
+  if (!config.API_METRICS_ADDRESS) app.get('/metrics', metricsEndpoint(metrics.registry));
+  app.use(healthRoutes(deps));
+  const openApiDocument = buildOpenApiDocument();
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument);
+  });
+  app.use('/docs', routeMount('/docs'), swaggerUi.serve, swaggerUi.setup(openApiDocument, { customSiteTitle: 'Phone numbers API' }));
+  app.use('/webhooks/telnyx', routeMount('/webhooks/telnyx'), telnyxWebhookRoute(deps));
 
   app.use(() => {
     throw notFound();
