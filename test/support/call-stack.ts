@@ -237,6 +237,11 @@ export async function startCallStack(options: CallStackOptions = {}) {
       }, `the call ${callControlId} to settle`, timeoutMs);
 
     const workflowOf = (callControlId: string): WorkflowHandle => api.temporal.workflow.getHandle(workflowIds.call(callControlId));
+    /** How the call's workflow ended, once the sandbox's call.initiated has started it. */
+    const resultOf = async (callControlId: string): Promise<CallProgress> => {
+      await waitFor(() => workflowOf(callControlId).describe(), `the workflow of call ${callControlId} to start`);
+      return (await workflowOf(callControlId).result()) as CallProgress;
+    };
     const progressOf = (callControlId: string): Promise<CallProgress> => workflowOf(callControlId).query<CallProgress>('callProgress');
 
     /** The sandbox's record of the call once `done` holds for it (generous wait). */
@@ -291,6 +296,7 @@ export async function startCallStack(options: CallStackOptions = {}) {
       settledRow,
       ended,
       workflowOf,
+      resultOf,
       progressOf,
       redeliver,
       /** From now on the relay hands each event of `eventType` to the API twice, at once; resolves the undo. */

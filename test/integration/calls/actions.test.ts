@@ -1,43 +1,38 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { callDecisionReasons, type CallProgress } from '../../../domain/calls.js';
+import { callDecisionReasons } from '../../../domain/calls.js';
 import { searchAttributes } from '../../../domain/search-attributes.js';
+import { workflowIds } from '../../../domain/workflow-contract.js';
 import { startCallStack, type CallStack } from '../../support/call-stack.js';
-import { startMediaStreamServer, type MediaStreamServer } from '../../support/media-stream-server.js';
 import { waitFor } from '../../support/workflow-harness.js';
+import { recordCallHistory } from '../workflows/incoming-call-events.js';
 
 /**
- * `auto_reject` and `auto_accept` through the whole stack: the sandbox rings a number, the API starts
- * the call workflow from the signed `call.initiated`, the worker decides and sends the Call Control
- * command, the media stream reaches a local wss server (self-signed, `media_tls_insecure`) and back,
- * and the call row follows until either side hangs up.
+ * `auto_reject` and `auto_accept` through the whole stack: the sandbox rings a number provisioned
+ * through the API, the API starts the call workflow from the signed `call.initiated`, the worker decides
+ * and sends the Call Control command, the media stream reaches a local wss server (test CA,
+ * `media_tls_insecure`) and back, and the call row follows until either side hangs up. Two scenarios
+ * record their workflow histories for test/integration/workflows/replay.test.ts (RECORD_HISTORIES=1).
  */
 
 let stack: CallStack;
-let media: MediaStreamServer;
 
 beforeAll(async () => {
-  media = await startMediaStreamServer();
   stack = await startCallStack();
-  await stack.startWorker();
 });
 afterAll(async () => {
   await stack?.close();
-  await media?.close();
 });
 
-const decodeClientState = (clientState: string | null) => JSON.parse(Buffer.from(clientState ?? '', 'base64').toString('utf8'));
+const decodeClientState = (clientState: unknown) => JSON.parse(Buffer.from(String(clientState ?? ''), 'base64').toString('utf8'));
 
 /** An `auto_accept` number streaming to its own path of the media server, called and answered, its stream flowing. */
 async function answeredCall(path: string) {
-  const streamUrl = `${media.url}${path}`;
+  const streamUrl = `${stack.media.url}${path}`;
   const org = await stack.organizationWithNumber({ incoming_call_action: 'auto_accept', client_websocket_url: streamUrl });
   const from = '+12125550147';
   const { call_control_id: callControlId } = await stack.ring(org.number.number, from);
-  const stream = await media.connectionFor(callControlId, 30_000);
-  const row = await waitFor(async () => {
-    const current = await stack.callRow(callControlId);
-    return current?.status === 'answered' ? current : undefined;
-  }, 'the row to read answered');
+  const stream = await stack.media.connectionFor(callControlId, 30_000);
+  const row = await stack.answeredRow(callControlId);
   return { org, from, streamUrl, callControlId, stream, row };
 }
 
@@ -47,10 +42,11 @@ describe('auto_reject', () => {
     const from = '+12125550111';
 
     const { call_control_id: callControlId } = await stack.ring(org.number.number, from);
-    const call = await stack.sandboxCallWhen(callControlId, (each) => each.state === 'hangup', 'the call to end');
-    const row = await stack.settledRow(callControlId);
+    const { call, row } = await stack.ended(callControlId);
 
-    expect(call.commands.map((command) => [command.action, command.body.cause, command.outcome])).toEqual([['reject', 'CALL_REJECTED', 'applied']]);
+    expect(call.commands.map((command) => [command.action, command.body.cause, command.command_id, command.outcome])).toEqual([
+      ['reject', 'CALL_REJECTED', `${workflowIds.call(callControlId)}/reject`, 'applied'],
+    ]);
     expect(call).toMatchObject({ hangup_cause: 'call_rejected', hangup_source: 'callee', answered_at: null, stream: null });
     expect(row).toMatchObject({
       organization_id: org.organizationId,
@@ -58,6 +54,8 @@ describe('auto_reject', () => {
       agent_identity_id: org.identityId,
       local_phone_number: org.number.number,
       remote_phone_number: from,
+      workflow_id: workflowIds.call(callControlId),
+      incoming_call_action: 'auto_reject',
       status: 'canceled',
       hangup_reason: 'rejected',
       decision_reason: callDecisionReasons.autoReject,
@@ -76,11 +74,10 @@ describe('auto_reject', () => {
     const { call_control_id: callControlId } = await stack.ring(org.number.number);
     const row = await stack.settledRow(callControlId);
 
-    const handle = stack.workflowOf(callControlId);
-    const result = (await handle.result()) as CallProgress;
-    const description = await handle.describe();
+    const result = await stack.resultOf(callControlId);
+    const description = await stack.workflowOf(callControlId).describe();
 
-    expect(result).toMatchObject({ callId: row.id, status: 'canceled', decisionReason: callDecisionReasons.autoReject });
+    expect(result).toEqual({ callId: row.id, status: 'canceled', decisionReason: callDecisionReasons.autoReject, streaming: 'none' });
     expect(description.type).toBe('handleIncomingCall');
     expect(description.status.name).toBe('COMPLETED');
     expect(description.typedSearchAttributes.get(searchAttributes.organizationId)).toBe(org.organizationId);
@@ -89,8 +86,33 @@ describe('auto_reject', () => {
   });
 });
 
+describe('a number that takes no calls', () => {
+  test('when a paused number is called, then the call is rejected whatever its action', async () => {
+    const org = await stack.organizationWithNumber({ incoming_call_action: 'auto_accept', client_websocket_url: `${stack.media.url}/paused` });
+    await stack.api.db.updateTable('phone_numbers').set({ status: 'paused' }).where('id', '=', org.number.id).execute();
+
+    const { call, row } = await stack.ended((await stack.ring(org.number.number)).call_control_id);
+
+    expect(call.commands.map((command) => [command.action, command.outcome])).toEqual([['reject', 'applied']]);
+    expect(row).toMatchObject({ status: 'canceled', hangup_reason: 'rejected', decision_reason: callDecisionReasons.numberPaused });
+  });
+
+  test('when a released number is called (the carrier still routes it), then the call is rejected and no row is written', async () => {
+    const org = await stack.organizationWithNumber({ incoming_call_action: 'auto_accept', client_websocket_url: `${stack.media.url}/released` });
+    await stack.api.db.updateTable('phone_numbers').set({ status: 'released' }).where('id', '=', org.number.id).execute();
+
+    const { call_control_id: callControlId } = await stack.ring(org.number.number);
+    const outcome = await stack.resultOf(callControlId);
+    const call = await stack.sandboxCallWhen(callControlId, (each) => each.state === 'hangup', 'the call to end');
+
+    expect(call.commands.map((command) => [command.action, command.outcome])).toEqual([['reject', 'applied']]);
+    expect(outcome).toMatchObject({ callId: null, decisionReason: callDecisionReasons.numberUnknown });
+    expect(await stack.callRow(callControlId)).toBeUndefined();
+  });
+});
+
 describe('auto_accept', () => {
-  test('when a number with auto_accept is called, then the call is answered with a bidirectional stream of both tracks carrying the call context', async () => {
+  test('when a number with auto_accept is called, then the call is answered with a bidirectional stream of both tracks carrying the call context, and the workflow follows the stream', async () => {
     const { org, from, streamUrl, callControlId, stream, row } = await answeredCall('/auto-accept/context');
 
     const call = await stack.sandboxCallWhen(callControlId, (each) => each.stream?.state === 'streaming', 'the stream to flow');
@@ -101,21 +123,21 @@ describe('auto_accept', () => {
       stream_track: 'both_tracks',
       stream_bidirectional_mode: 'rtp',
       stream_bidirectional_codec: 'PCMU',
-      command_id: expect.any(String),
     });
-    expect(decodeClientState(call.commands[0]!.body.client_state as string)).toEqual({
-      call_id: row.id,
-      local_phone_number: org.number.number,
-      remote_phone_number: from,
-      agent_handle: 'agent',
-    });
+    expect(call.commands[0]!.command_id).toBe(`${workflowIds.call(callControlId)}/answer`);
+    const context = { call_id: row.id, local_phone_number: org.number.number, remote_phone_number: from, agent_handle: 'agent' };
+    expect(decodeClientState(call.commands[0]!.body.client_state)).toEqual(context);
+    expect(decodeClientState(stream.clientState)).toEqual(context);
     expect(row).toMatchObject({ client_websocket_url: streamUrl, decision_reason: callDecisionReasons.autoAccept, hangup_reason: null, ended_at: null });
     expect(row.started_at).toBeInstanceOf(Date);
     expect((await org.call('GET', `/api/v1/phone/calls/${row.id}`)).body).toMatchObject({ status: 'answered', client_websocket_url: streamUrl });
-    expect(decodeClientState(stream.clientState)).toMatchObject({ call_id: row.id });
+
     await waitFor(async () => (await stack.progressOf(callControlId)).streaming === 'started', 'the workflow to hear streaming.started');
     await stack.callerHangsUp(callControlId);
-    await stack.settledRow(callControlId);
+    const outcome = await stack.resultOf(callControlId);
+    await recordCallHistory(stack.api.temporal, 'incoming-call-auto-accept', workflowIds.call(callControlId));
+
+    expect(outcome).toEqual({ callId: row.id, status: 'completed', decisionReason: callDecisionReasons.autoAccept, streaming: 'stopped' });
   });
 
   test('when the stream is open, then the wss server gets connected, start and 20 ms PCMU media frames of both tracks, and frames it sends back reach the sandbox', async () => {
@@ -157,7 +179,7 @@ describe('auto_accept', () => {
     const call = await stack.sandboxCall(callControlId);
     expect(call).toMatchObject({ hangup_cause: 'normal_clearing', hangup_source: 'caller' });
     expect(call.commands.map((command) => command.action)).toEqual(['answer']);
-    expect(((await stack.workflowOf(callControlId).result()) as CallProgress).status).toBe('completed');
+    expect((await stack.resultOf(callControlId)).status).toBe('completed');
     expect((await org.call('GET', `/api/v1/phone/calls/${row.id}`)).body).toMatchObject({ status: 'completed', hangup_reason: 'remote' });
   });
 });
@@ -170,13 +192,17 @@ describe('POST /api/v1/phone/calls/{id}/hangup', () => {
 
     expect(hungUp.status).toBe(200);
     expect(hungUp.body).toMatchObject({ id: answered.id, local_phone_number: org.number.number });
-    const call = await stack.sandboxCallWhen(callControlId, (each) => each.state === 'hangup', 'the sandbox to hang up');
-    expect(call.commands.map((command) => [command.action, command.outcome])).toEqual([['answer', 'applied'], ['hangup', 'applied']]);
+    const { call, row } = await stack.ended(callControlId);
+    expect(call.commands.map((command) => [command.action, command.command_id, command.outcome])).toEqual([
+      ['answer', `${workflowIds.call(callControlId)}/answer`, 'applied'],
+      ['hangup', `${workflowIds.call(callControlId)}/hangup`, 'applied'],
+    ]);
     expect(call).toMatchObject({ hangup_cause: 'normal_clearing', hangup_source: 'callee' });
-    const row = await stack.settledRow(callControlId);
-    expect(row).toMatchObject({ status: 'completed', hangup_reason: 'local' });
+    expect(row).toMatchObject({ status: 'completed', hangup_reason: 'local', decision_reason: callDecisionReasons.autoAccept });
     expect(row.ended_at).toBeInstanceOf(Date);
     await stream.waitForFrame((frame) => frame.event === 'stop', 30_000);
+    await stack.resultOf(callControlId);
+    await recordCallHistory(stack.api.temporal, 'incoming-call-hangup-requested', workflowIds.call(callControlId));
 
     const again = await org.call('POST', `/api/v1/phone/calls/${answered.id}/hangup`);
     expect([again.status, again.body.error]).toEqual([409, 'call_ended']);

@@ -1,44 +1,44 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { callDecisionReasons } from '../../../domain/calls.js';
+import { workflowIds } from '../../../domain/workflow-contract.js';
 import { startCallStack, type CallStack } from '../../support/call-stack.js';
-import type { ReceivedRequest } from '../../support/customer-call-receiver.js';
+import type { CustomerReply, ReceivedRequest } from '../../support/customer-call-receiver.js';
 import { inkboxPython, verifyWithInkboxSdk } from '../../support/inkbox-python.js';
-import { startMediaStreamServer, type MediaStreamServer } from '../../support/media-stream-server.js';
 import { waitFor } from '../../support/workflow-harness.js';
+import { recordCallHistory } from '../workflows/incoming-call-events.js';
 
 /**
  * `webhook` through the whole stack: the worker POSTs the ringing call, signed with the identity's key,
  * to the customer's receiver (HTTPS on loopback, development mode) and does what it answers. The
- * signature is checked by the official Inkbox Python SDK's `verify_webhook`.
+ * signature is checked by the official Inkbox Python SDK's `verify_webhook`. The `ignore` scenario
+ * records its workflow history for test/integration/workflows/replay.test.ts (RECORD_HISTORIES=1).
  */
 
 let stack: CallStack;
-let media: MediaStreamServer;
 let python: string;
 
 beforeAll(async () => {
   python = await inkboxPython();
-  media = await startMediaStreamServer();
   stack = await startCallStack();
-  await stack.startWorker();
 }, 300_000);
 afterAll(async () => {
   await stack?.close();
-  await media?.close();
 });
 
-/** An organization whose `agent` has a signing key (returned) and a number asking the receiver at `path`. */
-async function webhookNumber(path: string, reply: Parameters<CallStack['customers']['answerOn']>[1], numberStreamUrl: string | null = null) {
-  const url = stack.customers.answerOn(path, reply);
-  const org = await stack.organizationWithNumber({ incoming_call_action: 'webhook', incoming_call_webhook_url: url, client_websocket_url: numberStreamUrl });
-  const created = await org.call('POST', '/api/v1/identities/agent/signing-key');
-  expect(created.status).toBe(200);
-  return { org, url, signingKey: created.body.signing_key as string };
+/** An organization whose `agent` has a signing key (`signingKey`) and a number asking the receiver at `path`, which answers `reply`. */
+const webhookNumber = (path: string, reply: CustomerReply, numberStreamUrl: string | null = null) =>
+  stack.organizationWithWebhook(stack.customers.answerOn(path, reply), { client_websocket_url: numberStreamUrl });
+
+/** Rings the number and waits until the call streams (resolved) and its row reads answered. */
+async function ringUntilStreaming(to: string, from?: string) {
+  const { call_control_id: callControlId } = await stack.ring(to, from);
+  const stream = await stack.media.connectionFor(callControlId, 30_000);
+  return { callControlId, stream, row: await stack.answeredRow(callControlId) };
 }
 
 describe('the incoming-call webhook', () => {
   test('when a webhook number is called, then the customer gets the flat Inkbox payload of the ringing call, signed', async () => {
-    const { org } = await webhookNumber('/payload', { body: { action: 'reject' } }, `${media.url}/numbers-own`);
+    const org = await webhookNumber('/payload', { body: { action: 'reject' } }, `${stack.media.url}/numbers-own`);
     const from = '+12125550123';
 
     const { call_control_id: callControlId } = await stack.ring(org.number.number, from);
@@ -53,7 +53,7 @@ describe('the incoming-call webhook', () => {
       remote_phone_number: from,
       direction: 'inbound',
       status: 'ringing',
-      client_websocket_url: `${media.url}/numbers-own`,
+      client_websocket_url: `${stack.media.url}/numbers-own`,
       use_inkbox_tts: null,
       use_inkbox_stt: null,
       hangup_reason: null,
@@ -94,7 +94,8 @@ describe('the incoming-call webhook', () => {
   });
 
   test('when the official Inkbox Python SDK checks the delivery with the key from POST /identities/{handle}/signing-key, then verify_webhook accepts it, and refuses it altered or under another key', async () => {
-    const { org, signingKey } = await webhookNumber('/signed', { body: { action: 'reject' } });
+    const org = await webhookNumber('/signed', { body: { action: 'reject' } });
+    const signingKey = org.signingKey!;
     expect(signingKey).toMatch(/^whsec_/);
     const { call_control_id: callControlId } = await stack.ring(org.number.number);
     await stack.settledRow(callControlId);
@@ -114,7 +115,8 @@ describe('the incoming-call webhook', () => {
   });
 
   test('when the key is rotated, then the next call is signed with the new key only', async () => {
-    const { org, signingKey: first } = await webhookNumber('/rotated', { body: { action: 'reject' } });
+    const org = await webhookNumber('/rotated', { body: { action: 'reject' } });
+    const first = org.signingKey!;
     const second = (await org.call('POST', '/api/v1/identities/agent/signing-key')).body.signing_key as string;
 
     const { call_control_id: callControlId } = await stack.ring(org.number.number);
@@ -128,15 +130,10 @@ describe('the incoming-call webhook', () => {
 
 describe('what the customer answers', () => {
   test('when it answers "answer" without a URL, then the call streams to the number\'s own client_websocket_url', async () => {
-    const own = `${media.url}/webhook-answer/own`;
-    const { org } = await webhookNumber('/answer', { body: { action: 'answer' } }, own);
+    const own = `${stack.media.url}/webhook-answer/own`;
+    const org = await webhookNumber('/answer', { body: { action: 'answer' } }, own);
 
-    const { call_control_id: callControlId } = await stack.ring(org.number.number);
-    const stream = await media.connectionFor(callControlId, 30_000);
-    const row = await waitFor(async () => {
-      const current = await stack.callRow(callControlId);
-      return current?.status === 'answered' ? current : undefined;
-    }, 'the row to read answered');
+    const { callControlId, stream, row } = await ringUntilStreaming(org.number.number);
 
     expect(stream.path).toBe('/media/webhook-answer/own');
     const call = await stack.sandboxCall(callControlId);
@@ -149,18 +146,17 @@ describe('what the customer answers', () => {
   });
 
   test('when it answers "answer" with a client_websocket_url, then the call streams there instead of the number\'s URL', async () => {
-    const chosen = `${media.url}/webhook-answer/chosen`;
-    const { org } = await webhookNumber('/answer-url', { body: { action: 'answer', client_websocket_url: chosen } }, `${media.url}/webhook-answer/not-this`);
+    const chosen = `${stack.media.url}/webhook-answer/chosen`;
+    const org = await webhookNumber('/answer-url', { body: { action: 'answer', client_websocket_url: chosen } }, `${stack.media.url}/webhook-answer/not-this`);
+    const from = '+12125550166';
 
-    const { call_control_id: callControlId } = await stack.ring(org.number.number);
-    const stream = await media.connectionFor(callControlId, 30_000);
-    const row = await waitFor(async () => {
-      const current = await stack.callRow(callControlId);
-      return current?.status === 'answered' ? current : undefined;
-    }, 'the row to read answered');
+    const { callControlId, stream, row } = await ringUntilStreaming(org.number.number, from);
 
+    expect(stack.customers.receivedOn('/answer-url')).toHaveLength(1);
+    expect(JSON.parse(stack.customers.receivedOn('/answer-url')[0]!.body)).toMatchObject({ id: row.id, remote_phone_number: from, local_phone_number: org.number.number });
     expect(stream.path).toBe('/media/webhook-answer/chosen');
-    expect(row.client_websocket_url).toBe(chosen);
+    expect((await stack.sandboxCall(callControlId)).commands.map((command) => [command.action, command.body.stream_url])).toEqual([['answer', chosen]]);
+    expect(row).toMatchObject({ client_websocket_url: chosen, decision_reason: callDecisionReasons.webhookAnswer });
     expect((await org.call('GET', `/api/v1/phone/calls/${row.id}`)).body.client_websocket_url).toBe(chosen);
 
     const hungUp = await org.call('POST', `/api/v1/phone/calls/${row.id}/hangup`);
@@ -169,18 +165,16 @@ describe('what the customer answers', () => {
   });
 
   test('when it answers "reject", then the call is rejected and the row is canceled + rejected (the customer chose it)', async () => {
-    const { org } = await webhookNumber('/reject', { body: { action: 'reject' } });
+    const org = await webhookNumber('/reject', { body: { action: 'reject' } });
 
-    const { call_control_id: callControlId } = await stack.ring(org.number.number);
-    const call = await stack.sandboxCallWhen(callControlId, (each) => each.state === 'hangup', 'the call to end');
-    const row = await stack.settledRow(callControlId);
+    const { call, row } = await stack.ended((await stack.ring(org.number.number)).call_control_id);
 
-    expect(call.commands.map((command) => [command.action, command.body.cause])).toEqual([['reject', 'CALL_REJECTED']]);
+    expect(call.commands.map((command) => [command.action, command.body.cause, command.outcome])).toEqual([['reject', 'CALL_REJECTED', 'applied']]);
     expect(row).toMatchObject({ status: 'canceled', hangup_reason: 'rejected', decision_reason: callDecisionReasons.webhookReject });
   });
 
   test('when it answers "ignore", then nothing is sent to the carrier, the call rings on, and when the caller gives up the row is canceled + remote', async () => {
-    const { org } = await webhookNumber('/ignore', { body: { action: 'ignore' } });
+    const org = await webhookNumber('/ignore', { body: { action: 'ignore' } });
 
     const { call_control_id: callControlId } = await stack.ring(org.number.number);
     const ringing = await waitFor(async () => {
@@ -195,8 +189,12 @@ describe('what the customer answers', () => {
 
     await stack.callerHangsUp(callControlId);
     const row = await stack.settledRow(callControlId);
+    await stack.resultOf(callControlId);
+    await recordCallHistory(stack.api.temporal, 'incoming-call-webhook-ignore', workflowIds.call(callControlId));
 
     expect(row).toMatchObject({ status: 'canceled', hangup_reason: 'remote', started_at: null, decision_reason: callDecisionReasons.webhookIgnore });
-    expect((await stack.sandboxCall(callControlId)).commands).toEqual([]);
+    const call = await stack.sandboxCall(callControlId);
+    expect(call.commands).toEqual([]);
+    expect(call).toMatchObject({ hangup_cause: 'originator_cancel', hangup_source: 'caller' });
   });
 });

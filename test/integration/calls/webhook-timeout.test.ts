@@ -24,8 +24,8 @@ test('when the customer webhook never answers, then after CALL_WEBHOOK_TIMEOUT_M
   const { call, row } = await stack.ended(callControlId);
 
   expect(stack.customers.receivedOn('/slow')).toHaveLength(1);
-  expect(call.commands.map((command) => [command.action, command.body.cause])).toEqual([['reject', 'CALL_REJECTED']]);
+  expect(call.commands.map((command) => [command.action, command.body.cause, command.outcome])).toEqual([['reject', 'CALL_REJECTED', 'applied']]);
   expect(row).toMatchObject({ status: 'failed', hangup_reason: 'rejected', decision_reason: callDecisionReasons.webhookTimeout, started_at: null });
-  const progress = await stack.workflowOf(callControlId).result();
+  const progress = await stack.resultOf(callControlId);
   expect(progress).toMatchObject({ callId: row.id, status: 'failed', decisionReason: callDecisionReasons.webhookTimeout });
 });

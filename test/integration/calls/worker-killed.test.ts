@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { CallProgress } from '../../../domain/calls.js';
 import { startCallStack, type CallStack } from '../../support/call-stack.js';
 import { waitFor } from '../../support/workflow-harness.js';
 
@@ -50,7 +49,7 @@ describe('the worker killed', () => {
     expect(row).toMatchObject({ id: answered.id, status: 'completed', hangup_reason: 'remote' });
     expect(row.started_at).toEqual(answered.started_at);
     expect(row.ended_at).toBeInstanceOf(Date);
-    expect(((await stack.workflowOf(callControlId).result()) as CallProgress).status).toBe('completed');
+    expect((await stack.resultOf(callControlId)).status).toBe('completed');
     expect((await stack.sandboxCall(callControlId)).commands.map((command) => command.action)).toEqual(['answer']);
     expect((await org.call('GET', `/api/v1/phone/calls/${row.id}`)).body).toMatchObject({ status: 'completed', hangup_reason: 'remote' });
     expect(worker.child.unexpectedExits).toEqual([]);

@@ -69,6 +69,7 @@ export async function provisionedNumber(h: ApiHarness, settings: Record<string, 
   return { ...organization, phoneNumberId: response.body.id as string, number: response.body.number as string };
 }
 
+// The scenarios recording incoming-call-auto-accept/-hangup-requested are in test/integration/calls/actions.test.ts, incoming-call-webhook-ignore in calls/webhook-actions.test.ts (re-record: RECORD_HISTORIES=1 npm test -- test/integration/calls/actions.test.ts test/integration/calls/webhook-actions.test.ts).
 /** With RECORD_HISTORIES=1, saves the call workflow's history for the replay test (as the workflow harness does). */
 export async function recordCallHistory(client: Client, name: string, workflowId: string): Promise<void> {
   if (process.env.RECORD_HISTORIES !== '1') return;
