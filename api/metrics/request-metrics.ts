@@ -7,9 +7,10 @@ import type { ApiMetrics } from './api-metrics.js';
  * with the matched route pattern.
  */
 export function routeMount(path: string): RequestHandler {
+  const below = `${path}/*`;
   return (req, res, next) => {
     res.locals.routeMount = path;
-    res.locals.routeFallback = req.path === '/' ? path : `${path}/*`;
+    res.locals.routeFallback = req.path === '/' ? path : below;
     next();
   };
 }
@@ -38,10 +39,10 @@ function provisioningOutcome(res: Response): string {
  */
 export function requestMetrics(metrics: ApiMetrics, provisioningRoutes: readonly string[]): RequestHandler {
   return (req, res, next) => {
-    const stopTimer = metrics.httpRequestDuration.startTimer();
-    res.once('close', () => {
+    const startedAt = performance.now();
+    res.on('close', () => {
       const labels = { method: req.method, route: routeLabel(req, res), status: res.writableFinished ? String(res.statusCode) : '499' };
-      stopTimer(labels);
+      metrics.httpRequestDuration.observe(labels, (performance.now() - startedAt) / 1000);
       metrics.httpRequests.inc(labels);
       if (req.method === 'POST' && provisioningRoutes.includes(labels.route)) {
         metrics.provisioningOutcomes.inc({ outcome: provisioningOutcome(res) });

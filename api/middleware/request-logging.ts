@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { IncomingMessage } from 'node:http';
 import type { RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 
@@ -11,20 +12,44 @@ declare module 'node:http' {
 
 const acceptableRequestId = /^[\x21-\x7e]{1,128}$/;
 
-/** organizationId (once authenticated) and workflowId (once a workflow is involved) for log lines. */
-function logContextOf(res: Response): { organizationId?: string; workflowId?: string } {
-  const locals = res.locals as Record<string, unknown>;
-  return {
-    ...(typeof locals.organizationId === 'string' ? { organizationId: locals.organizationId } : {}),
-    ...(typeof locals.workflowId === 'string' ? { workflowId: locals.workflowId } : {}),
-  };
+/** What `requestLogging` leaves on a request for `req.log`. */
+interface RequestLogState {
+  logger: Logger;
+  id: string;
+  res: Response;
 }
+
+const requestLogState = Symbol('requestLogState');
+
+type LoggedRequest = IncomingMessage & { [requestLogState]?: RequestLogState };
+
+/** organizationId (once authenticated) and workflowId (once a workflow is involved), added to a log line's fields. */
+function addLogContext(fields: Record<string, unknown>, res: Response): Record<string, unknown> {
+  const locals = res.locals as Record<string, unknown>;
+  if (typeof locals.organizationId === 'string') fields.organizationId = locals.organizationId;
+  if (typeof locals.workflowId === 'string') fields.workflowId = locals.workflowId;
+  return fields;
+}
+
+// `req.log`, defined once for every request rather than per request (defining a property on each request
+// object is slow): a child logger made at each use with the context known then, for requests that
+// `requestLogging` saw; undefined for others. Assigning `req.log` gives that request its own value.
+Object.defineProperty(IncomingMessage.prototype, 'log', {
+  configurable: true,
+  get(this: LoggedRequest): Logger | undefined {
+    const state = this[requestLogState];
+    return state && state.logger.child(addLogContext({ req: { id: state.id } }, state.res));
+  },
+  set(this: LoggedRequest, value: Logger | undefined) {
+    Object.defineProperty(this, 'log', { configurable: true, enumerable: true, writable: true, value });
+  },
+});
 
 /**
  * Honours a sane `X-Request-Id` (else makes one), echoes it, and logs each request as one JSON line
  * when it closes: `req` (id, method, path and query), `res.statusCode`, `responseTime` in ms, and the
  * organization and workflow learned on the way. No header is logged, so no key can be. `req.log` is
- * made on first use, with the context known then: most requests log nothing but their closing line.
+ * made on use, with the context known then: most requests log nothing but their closing line.
  */
 export function requestLogging(logger: Logger): RequestHandler {
   return (req, res, next) => {
@@ -32,22 +57,21 @@ export function requestLogging(logger: Logger): RequestHandler {
     const id = typeof header === 'string' && acceptableRequestId.test(header) ? header : randomUUID();
     res.setHeader('X-Request-Id', id);
     const startedAt = performance.now();
-    Object.defineProperty(req, 'log', {
-      configurable: true,
-      get: () => logger.child({ req: { id }, ...logContextOf(res) }),
-    });
-    res.once('close', () => {
-      const statusCode = res.writableFinished ? res.statusCode : 499;
+    (req as LoggedRequest)[requestLogState] = { logger, id, res };
+    res.on('close', () => {
+      const finished = res.writableFinished;
+      const statusCode = finished ? res.statusCode : 499;
       const level = statusCode >= 500 ? 'error' : statusCode >= 400 ? 'warn' : 'info';
-      logger[level](
+      if (!logger.isLevelEnabled(level)) return;
+      const fields = addLogContext(
         {
           req: { id, method: req.method, url: req.originalUrl },
           res: { statusCode },
           responseTime: Math.round(performance.now() - startedAt),
-          ...logContextOf(res),
         },
-        res.writableFinished ? 'request completed' : 'request aborted',
+        res,
       );
+      logger[level](fields, finished ? 'request completed' : 'request aborted');
     });
     next();
   };
