@@ -31,9 +31,11 @@ function addLogContext(fields: Record<string, unknown>, res: Response): Record<s
   return fields;
 }
 
-// `req.log`, defined once for every request rather than per request (defining a property on each request
-// object is slow): a child logger made at each use with the context known then, for requests that
-// `requestLogging` saw; undefined for others. Assigning `req.log` gives that request its own value.
+// `req.log`, defined once for every request rather than per request: a getter closure defined on each
+// request object gives each request a hidden class of its own (V8 keeps accessors in the map), so every
+// property access on requests, express's included, goes megamorphic. A child logger made at each use
+// with the context known then, for requests that `requestLogging` saw; undefined for others. Assigning
+// `req.log` gives that request its own value.
 Object.defineProperty(IncomingMessage.prototype, 'log', {
   configurable: true,
   get(this: LoggedRequest): Logger | undefined {
