@@ -9,6 +9,7 @@ import { organizationOf } from '../auth.js';
 import { ApiError, numberForbidden, phoneNumberNotFound, ValidationError } from '../errors/api-error.js';
 import { parseOrThrow } from '../errors/zod-issues.js';
 import { logWorkflow } from '../middleware/request-logging.js';
+import { sendJson } from '../middleware/send-json.js';
 import { createCallbackUrlGuard, systemResolver, type HostResolver } from '../../outbound/callback-url-guard.js';
 import { uuidPattern } from '../shared-schemas.js';
 import { assertSafeCallbackUrls } from './callback-urls.js';
@@ -82,11 +83,11 @@ export function numberRoutes(deps: NumberRoutesDeps): Router {
   router.get('/', async (req, res) => {
     const { status } = parseOrThrow(listNumbersQuerySchema, req.query, 'query');
     const rows = await readPhoneNumbersOfOrganization(db, organizationOf(res), status);
-    res.json(rows.map(presentPhoneNumber));
+    sendJson(res, rows.map(presentPhoneNumber));
   });
 
   router.get('/:id', async (req, res) => {
-    res.json(presentPhoneNumber(await findOwnNumber(req, organizationOf(res))));
+    sendJson(res, presentPhoneNumber(await findOwnNumber(req, organizationOf(res))));
   });
 
   router.patch('/:id', async (req, res) => {
