@@ -102,6 +102,14 @@ const settleRowWhateverCompensationDoesPatch = 'settle-row-whatever-compensation
  * create whose answer was lost), compensation is told, and keeps looking until the list should show it.
  */
 const lookForUnlistedOrderPatch = 'look-for-unlisted-order';
+/**
+ * Patch id: an order the carrier completed at creation goes straight to `configuring`: one row write
+ * (the number, the order id and the step) and one search attribute upsert (the number and the step),
+ * instead of `awaiting_completion` and `configuring` written and upserted one after the other. That is
+ * one local activity, one activation and one upsert fewer per provisioning. A pending order still
+ * records `awaiting_completion` before its wait.
+ */
+const completedOrderSkipsAwaitingPatch = 'completed-order-skips-awaiting';
 
 /**
  * Reserve, search, order, await completion, configure, register; releases what it bought on any failure.
@@ -166,23 +174,32 @@ export async function provisionNumber(input: ProvisionNumberInput): Promise<Prov
     const placed = await CancellationScope.nonCancellable(() => orderFirstAvailable(candidates, workflowId, progress));
     progress.orderId = placed.id;
     progress.phoneNumber = placed.phoneNumber;
-    upsertSearchAttributes([{ key: searchAttributes.phoneNumber, value: placed.phoneNumber }]);
+    const ordered = { number: placed.phoneNumber, carrierOrderId: placed.id };
+    if (placed.status === 'success' && patched(completedOrderSkipsAwaitingPatch)) {
+      progress.step = 'configuring';
+      upsertSearchAttributes([
+        { key: searchAttributes.phoneNumber, value: placed.phoneNumber },
+        { key: searchAttributes.provisioningStep, value: 'configuring' },
+      ]);
+      await recordStep('configuring', ordered);
+    } else {
+      upsertSearchAttributes([{ key: searchAttributes.phoneNumber, value: placed.phoneNumber }]);
+      enter('awaiting_completion');
+      await recordStep('awaiting_completion', ordered);
+      await awaitOrderCompletion(placed, {
+        deadlineMs: input.orderDeadlineMs,
+        pollIntervalMs: input.orderPollIntervalMs ?? 1000,
+        completions,
+        getOrder: (orderId, remainingMs) =>
+          proxyActivities<Activities>(carrierAfterPurchase(input.orderDeadlineMs, remainingMs)).getOrder.executeWithOptions(
+            { summary: `Check carrier order ${orderId}` },
+            [orderId],
+          ),
+      });
 
-    enter('awaiting_completion');
-    await recordStep('awaiting_completion', { number: placed.phoneNumber, carrierOrderId: placed.id });
-    await awaitOrderCompletion(placed, {
-      deadlineMs: input.orderDeadlineMs,
-      pollIntervalMs: input.orderPollIntervalMs ?? 1000,
-      completions,
-      getOrder: (orderId, remainingMs) =>
-        proxyActivities<Activities>(carrierAfterPurchase(input.orderDeadlineMs, remainingMs)).getOrder.executeWithOptions(
-          { summary: `Check carrier order ${orderId}` },
-          [orderId],
-        ),
-    });
-
-    enter('configuring');
-    await recordStep('configuring');
+      enter('configuring');
+      await recordStep('configuring');
+    }
     const numberConfiguration = proxyActivities<Activities>(carrierAfterPurchase(input.orderDeadlineMs, input.orderDeadlineMs));
     const { carrierNumberId } = await numberConfiguration.configureNumber.executeWithOptions({ summary: `Attach ${placed.phoneNumber} to the voice connection` }, [
       // The workflow id on the number itself ties it to this provisioning for reconciliation.

@@ -44,10 +44,10 @@ export function createDirectProvisioner(deps: { db: Kysely<Database>; carrier: C
       }
     }
     if (!placed) throw new Error('every candidate was taken');
-    await activities.recordProvisioningStep({ phoneNumberId, workflowId, step: 'awaiting_completion', number: placed.phoneNumber, carrierOrderId: placed.id });
-    // The bench's sandbox completes orders instantly, so the workflow polls nothing either.
+    // The bench's sandbox completes orders instantly, so the workflow polls nothing either, and records the
+    // number and the `configuring` step in one write (patch `completed-order-skips-awaiting`).
     if (placed.status !== 'success') throw new Error(`order ${placed.id} is ${placed.status}; the bench expects instant orders`);
-    await activities.recordProvisioningStep({ phoneNumberId, workflowId, step: 'configuring' });
+    await activities.recordProvisioningStep({ phoneNumberId, workflowId, step: 'configuring', number: placed.phoneNumber, carrierOrderId: placed.id });
     const { carrierNumberId } = await activities.configureNumber({ phoneNumber: placed.phoneNumber, organizationId: slot.organizationId });
     await activities.registerNumber({ phoneNumberId, workflowId, number: placed.phoneNumber, carrierOrderId: placed.id, carrierNumberId });
   };

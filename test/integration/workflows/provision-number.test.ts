@@ -62,6 +62,27 @@ describe('provisionNumber', () => {
     await harness.recordHistory('provision-local-state', handle);
   });
 
+  it('when the carrier completes the order at creation, then the number and the configuring step are one row write and one upsert, and awaiting_completion is skipped', async () => {
+    const { input, handle } = await provision();
+
+    const result = await handle.result();
+
+    const { events } = await handle.fetchHistory();
+    const decoded = (payload: { data?: Uint8Array | null } | null | undefined) => JSON.parse(Buffer.from(payload?.data ?? []).toString('utf8')) as unknown;
+    const upserts = (events ?? []).flatMap((event) => {
+      const fields = event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields;
+      return fields ? [Object.fromEntries(Object.entries(fields).map(([key, payload]) => [key, decoded(payload)]))] : [];
+    });
+    const localActivities = (events ?? []).flatMap((event) => {
+      const details = event.markerRecordedEventAttributes?.markerName === 'core_local_activity' ? event.markerRecordedEventAttributes.details : undefined;
+      return details ? [(decoded(details.data?.payloads?.[0]) as { activity_type: string }).activity_type] : [];
+    });
+    expect(upserts.flatMap((fields) => (fields.ProvisioningStep === undefined ? [] : [fields.ProvisioningStep]))).toEqual(['reserving', 'searching', 'ordering', 'configuring', 'registering', 'completed']);
+    expect(upserts).toContainEqual({ PhoneNumber: result.number, ProvisioningStep: 'configuring' });
+    expect(localActivities).toEqual(['reserveNumber', 'recordProvisioningStep', 'registerNumber']);
+    expect(await rowOf(input.phoneNumberId)).toMatchObject({ status: 'active', number: result.number, provisioning_step: 'completed' });
+  });
+
   it('when a local number is requested without a state, then the row records the state the carrier listed it under', async () => {
     const { input, handle } = await provision({ type: 'local', state: null });
 

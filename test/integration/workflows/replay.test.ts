@@ -14,7 +14,7 @@ const files = readdirSync(historiesDir, { recursive: true, encoding: 'utf8' })
 describe('recorded workflow histories', () => {
   it('when the committed histories are present, then every scenario the tests record is among them', () => {
     expect(files).toEqual(
-      expect.arrayContaining(['provision-toll-free.json', 'before-local-row-writes/provision-toll-free.json', 'provision-cancelled-mid-order.json', 'release-provisioning.json', 'provision-database-outage.json',
+      expect.arrayContaining(['provision-toll-free.json', 'before-local-row-writes/provision-toll-free.json', 'before-completed-order-skips-awaiting/provision-toll-free.json', 'provision-cancelled-mid-order.json', 'release-provisioning.json', 'provision-database-outage.json',
         'provision-release-refused-handed-to-watcher.json', 'watcher-release-refused-then-confirmed.json', 'release-refused-then-confirmed.json',
         'watcher-continued-as-new.json', 'release-wait-continued-as-new.json',
         'incoming-call-auto-accept.json', 'incoming-call-hangup-requested.json', 'incoming-call-webhook-ignore.json']),
