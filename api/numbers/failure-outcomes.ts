@@ -28,7 +28,7 @@ const interruptedReason = /; failed by reconciliation$/;
  * Why this failed row failed: its stored type, or, for a row failed before migration 0004 stored one,
  * the type its reason's wording (or its release) tells. The only place that reads `failure_reason`'s wording.
  */
-export function failureTypeOf(row: PhoneNumberRow): ProvisioningFailureType {
+export function failureTypeOf(row: Pick<PhoneNumberRow, 'failure_type' | 'failure_reason' | 'status'>): ProvisioningFailureType {
   if (row.failure_type) return row.failure_type;
   const reason = row.failure_reason ?? '';
   // A released row that never became active was a provisioning cancelled by its release.

@@ -1,12 +1,22 @@
+import type { PhoneNumberView } from '../../db/repositories/phone-numbers.js';
 import type { PhoneNumberRow } from '../../db/schema.js';
 import { failureOutcomes, failureTypeOf } from './failure-outcomes.js';
 import type { PhoneNumberResponse } from './schemas.js';
 
-/** ISO 8601 UTC with `Z`, as `isoTimestamp` gives it, without copying a Date the row already holds. */
-const iso = (date: Date | string): string => (date instanceof Date ? date : new Date(date)).toISOString();
+const isoUtcText = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/**
+ * ISO 8601 UTC with `Z`, as `isoTimestamp` gives it: a `PhoneNumberView`'s text is that already; a
+ * row's Date is printed without being copied first.
+ */
+const iso = (date: Date | string): string =>
+  typeof date === 'string' ? (isoUtcText.test(date) ? date : new Date(date).toISOString()) : date.toISOString();
+
+/** A row, or the view the GET routes read (same fields, timestamps as ISO text). */
+export type PresentableNumber = PhoneNumberRow | PhoneNumberView;
 
 /** Exactly the fields of api.md's phone number object; a failure is told by its fixed sentence, never its raw reason. */
-export function presentPhoneNumber(row: PhoneNumberRow): PhoneNumberResponse {
+export function presentPhoneNumber(row: PresentableNumber): PhoneNumberResponse {
   const { status } = row;
   if (status !== 'provisioning' && status !== 'failed') {
     return {

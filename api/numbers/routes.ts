@@ -2,7 +2,7 @@ import { Router, type Request } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Config } from '../../config/config.js';
-import { readPhoneNumberById, readPhoneNumbersOfOrganization, updateCallSettings } from '../../db/repositories/phone-numbers.js';
+import { readPhoneNumberById, readPhoneNumberView, readPhoneNumberViews, updateCallSettings } from '../../db/repositories/phone-numbers.js';
 import type { Database } from '../../db/schema.js';
 import type { CallSettings } from '../../domain/phone-number.js';
 import { organizationOf } from '../auth.js';
@@ -49,14 +49,19 @@ export function numberRoutes(deps: NumberRoutesDeps): Router {
     resolveHost: deps.resolveHost ?? systemResolver,
   });
 
-  /** The organization's number, 403 for another organization's, 404 for none (or a malformed id). */
-  const findOwnNumber = async (req: Request<{ id: string }>, organizationId: string) => {
+  /** The organization's number as `read` gives it, 403 for another organization's, 404 for none (or a malformed id). */
+  const ownNumber = async <Row extends { organization_id: string }>(
+    req: Request<{ id: string }>,
+    organizationId: string,
+    read: (db: Kysely<Database>, id: string) => Promise<Row | undefined>,
+  ): Promise<Row> => {
     if (!uuidPattern.test(req.params.id)) throw phoneNumberNotFound();
-    const row = await readPhoneNumberById(db, req.params.id.toLowerCase());
+    const row = await read(db, req.params.id.toLowerCase());
     if (!row) throw phoneNumberNotFound();
     if (row.organization_id !== organizationId) throw numberForbidden();
     return row;
   };
+  const findOwnNumber = (req: Request<{ id: string }>, organizationId: string) => ownNumber(req, organizationId, readPhoneNumberById);
 
   router.post('/', async (req, res) => {
     const organizationId = organizationOf(res);
@@ -82,12 +87,12 @@ export function numberRoutes(deps: NumberRoutesDeps): Router {
 
   router.get('/', async (req, res) => {
     const { status } = parseOrThrow(listNumbersQuerySchema, req.query, 'query');
-    const rows = await readPhoneNumbersOfOrganization(db, organizationOf(res), status);
+    const rows = await readPhoneNumberViews(db, organizationOf(res), status);
     sendJson(res, rows.map(presentPhoneNumber));
   });
 
   router.get('/:id', async (req, res) => {
-    sendJson(res, presentPhoneNumber(await findOwnNumber(req, organizationOf(res))));
+    sendJson(res, presentPhoneNumber(await ownNumber(req, organizationOf(res), readPhoneNumberView)));
   });
 
   router.patch('/:id', async (req, res) => {

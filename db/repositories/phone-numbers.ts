@@ -65,6 +65,61 @@ const phoneNumberByIdStatement: ReadStatement = {
   text: compileOnly.selectFrom('phone_numbers').select(phoneNumberColumns).where('id', '=', '').compile().sql,
 };
 
+/**
+ * What the API's GET routes read of a number: the fields its answer shows, the organization (tenancy)
+ * and the failure columns (its fixed sentence), with `created_at` / `updated_at` already ISO 8601 UTC
+ * strings, formatted by PostgreSQL as `Date#toISOString` would (milliseconds, truncated), so no
+ * timestamp is parsed into a Date only to be printed again.
+ */
+export type PhoneNumberView = Pick<
+  PhoneNumberRow,
+  | 'id'
+  | 'organization_id'
+  | 'agent_identity_id'
+  | 'number'
+  | 'type'
+  | 'status'
+  | 'state'
+  | 'country'
+  | 'incoming_call_action'
+  | 'client_websocket_url'
+  | 'incoming_call_webhook_url'
+  | 'workflow_id'
+  | 'provisioning_step'
+  | 'failure_reason'
+  | 'failure_type'
+> & { created_at: string; updated_at: string };
+
+const isoUtc = (column: 'created_at' | 'updated_at') =>
+  sql<string>`to_char(${sql.ref(column)} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`.as(column);
+
+const viewColumns = [
+  'id',
+  'organization_id',
+  'agent_identity_id',
+  'number',
+  'type',
+  'status',
+  'state',
+  'country',
+  'incoming_call_action',
+  'client_websocket_url',
+  'incoming_call_webhook_url',
+  'workflow_id',
+  'provisioning_step',
+  'failure_reason',
+  'failure_type',
+] as const satisfies readonly Exclude<keyof PhoneNumberView, 'created_at' | 'updated_at'>[];
+
+const phoneNumberViewByIdStatement: ReadStatement = {
+  name: 'api_phone_number_view_by_id',
+  text: compileOnly
+    .selectFrom('phone_numbers')
+    .select([...viewColumns, isoUtc('created_at'), isoUtc('updated_at')])
+    .where('id', '=', '')
+    .compile().sql,
+};
+
 /** One statement per set of statuses, written as literals so that the live-number partial index applies to its generic plan. */
 const listStatements = new Map<string, ReadStatement>();
 
@@ -76,13 +131,13 @@ function listStatement(statuses: readonly PhoneNumberStatus[]): ReadStatement {
   if (!statement) {
     const text = compileOnly
       .selectFrom('phone_numbers')
-      .select(phoneNumberColumns)
+      .select([...viewColumns, isoUtc('created_at'), isoUtc('updated_at')])
       .where('organization_id', '=', '')
       .where('status', 'in', wanted.map((status) => sql.lit(status)))
       .orderBy('created_at', 'desc')
       .orderBy('id', 'desc')
       .compile().sql;
-    statement = { name: `api_phone_numbers_of_organization_${key}`, text };
+    statement = { name: `api_phone_number_views_of_organization_${key}`, text };
     listStatements.set(key, statement);
   }
   return statement;
@@ -100,22 +155,28 @@ async function runReadStatement<Row>(db: Db, statement: ReadStatement, values: u
 }
 
 /**
- * `findPhoneNumberById` for the API's GET /numbers/{id}: the same row, through a statement compiled
- * once and prepared on the server (see `runReadStatement`).
+ * `findPhoneNumberById` for the API's routes on one number (PATCH, DELETE): the same row, through a
+ * statement compiled once and prepared on the server (see `runReadStatement`).
  */
 export async function readPhoneNumberById(db: Db, phoneNumberId: string): Promise<PhoneNumberRow | undefined> {
   const rows = await runReadStatement<PhoneNumberRow>(db, phoneNumberByIdStatement, [phoneNumberId]);
   return rows[0];
 }
 
-/** `listPhoneNumbers` for the API's GET /numbers: the same rows in the same order, through a prepared statement. */
-export async function readPhoneNumbersOfOrganization(
+/** The number with this id in any organization as GET /numbers/{id} shows it (see `PhoneNumberView`), through a prepared statement. */
+export async function readPhoneNumberView(db: Db, phoneNumberId: string): Promise<PhoneNumberView | undefined> {
+  const rows = await runReadStatement<PhoneNumberView>(db, phoneNumberViewByIdStatement, [phoneNumberId]);
+  return rows[0];
+}
+
+/** `listPhoneNumbers` for the API's GET /numbers: the same numbers in the same order, as `PhoneNumberView`s, through a prepared statement. */
+export async function readPhoneNumberViews(
   db: Db,
   organizationId: string,
   statuses: readonly PhoneNumberStatus[],
-): Promise<PhoneNumberRow[]> {
+): Promise<PhoneNumberView[]> {
   if (!statuses.some((status) => phoneNumberStatuses.includes(status))) return [];
-  return runReadStatement<PhoneNumberRow>(db, listStatement(statuses), [organizationId]);
+  return runReadStatement<PhoneNumberView>(db, listStatement(statuses), [organizationId]);
 }
 
 /** The number with this id in any organization (the caller tells 403 from 404), or undefined. */

@@ -62,4 +62,12 @@ describe('phone number presenter', () => {
     expect(Object.keys(failed)).toEqual([...Object.keys(head), 'status', ...Object.keys(middle), 'provisioning', 'created_at', 'updated_at']);
     expect(JSON.stringify(failed)).not.toContain('carrier text');
   });
+
+  test('when given the view the GET routes read (timestamps as ISO text), then the same answer as from the row', () => {
+    const { carrier_order_id: _order, carrier_number_id: _number, carrier_released_at: _released, carrier_missing_at: _missing, ...fields } = row;
+    for (const status of ['active', 'failed'] as const) {
+      const view = { ...fields, status, created_at: '2026-11-27T10:15:30.123Z', updated_at: '2026-11-28T11:00:00.000Z' };
+      expect(JSON.stringify(presentPhoneNumber(view))).toBe(JSON.stringify(presentPhoneNumber({ ...row, status })));
+    }
+  });
 });
