@@ -74,14 +74,17 @@ export function previousProgress<T>(): T | undefined {
 /**
  * Runs `work` while heartbeating, so a cancellation reaches the activity (and its signal aborts the
  * carrier's HTTP call) even while a call is in flight. Only activities given a heartbeat timeout
- * heartbeat, as the SDK asks.
+ * heartbeat, as the SDK asks. The first beat comes after one interval, not at once: a call that
+ * answers sooner (most do) costs no heartbeat, and Temporal's core sends an attempt's first heartbeat
+ * at once but holds later ones for 80% of the heartbeat timeout, so `recordProgress` before a create is
+ * then the attempt's first heartbeat (unless a call before it ran past one interval) and reaches the
+ * server before the create is sent.
  */
 export async function whileHeartbeating<T>(work: () => Promise<T>): Promise<T> {
   const context = runningActivity();
   const timeoutMs = context?.info.heartbeatTimeoutMs;
   if (!context || !timeoutMs) return work();
   const beat = () => context.heartbeat(progress.get(context));
-  beat();
   const timer = setInterval(beat, heartbeatIntervalMs(timeoutMs));
   try {
     return await work();

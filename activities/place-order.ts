@@ -68,8 +68,9 @@ export function createPlaceOrder({ carrier, orderListSettleMs }: { carrier: Carr
       unconfirmed = next;
       recordProgress({ unconfirmed } satisfies OrderProgress);
     };
-    // This attempt's heartbeats carry it on, so it outlives this attempt too.
-    remember(unconfirmed);
+    // This attempt's heartbeats carry it on, so it outlives this attempt too. With nothing to carry no
+    // heartbeat is sent, so the one before a create is this attempt's first (see `whileHeartbeating`), which Temporal sends at once.
+    if (unconfirmed) remember(unconfirmed);
     const listedBy = (): MaybePlacedOrder | undefined =>
       unconfirmed && { phoneNumber: unconfirmed.phoneNumber, listedByMs: unconfirmed.sentAtMs + orderListSettleMs };
 

@@ -113,6 +113,16 @@ describe('placeOrder', () => {
     expect(await orderCreates()).toHaveLength(1);
   });
 
+  it('when a first attempt orders, then its first heartbeat (the one Temporal sends at once) carries the create it is about to send', async () => {
+    const [candidate] = await carrier.searchAvailable({ type: 'toll_free', state: null, limit: 1 });
+    const attempt = orderAttempt();
+
+    const placed = await attempt.run(() => activities.placeOrder({ phoneNumber: candidate!.phoneNumber, customerReference: `provision/${randomUUID()}` }));
+
+    expect(placed.phoneNumber).toBe(candidate!.phoneNumber);
+    expect(attempt.heartbeats[0]).toEqual({ unconfirmed: { phoneNumber: candidate!.phoneNumber, sentAtMs: expect.any(Number) } });
+  });
+
   it('when a first create is refused as taken, then it fails carrier_number_taken so the next candidate is tried', async () => {
     await sandbox.control.addFault({ method: 'POST', path: '/v2/number_orders', action: { type: 'taken' }, times: 1 });
     const [candidate] = await carrier.searchAvailable({ type: 'toll_free', state: null, limit: 1 });
@@ -183,10 +193,11 @@ describe('configureNumber', () => {
 
     const running = context.run(() => activities.configureNumber({ phoneNumber, organizationId: 'org-1' }));
     await expect.poll(async () => (await sandbox.control.requests()).filter((request) => request.path === '/v2/phone_numbers').length).toBe(1);
+    // It heartbeats while the call hangs (the first beat after one interval), which is how a cancel reaches it.
+    await expect.poll(() => context.heartbeats.length, { timeout: 5_000 }).toBeGreaterThan(0);
     context.cancel();
 
     await expect(running).rejects.toBeInstanceOf(CancelledFailure);
-    expect(context.heartbeats.length).toBeGreaterThan(0);
   });
 
   it('when the order is unknown, then getOrder stays a permanent carrier_not_found', async () => {
