@@ -4,7 +4,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { summarizeProfiles, type TimeWindow } from './cpu-profile.js';
+import { monotonicUs, summarizeProfiles, type TimeWindow } from './cpu-profile.js';
 import { docResults, rewriteDoc } from './doc.js';
 import { renderCallDecision, renderComparison, renderMarkdown, judgeTargets, type BenchMeta, type BenchReport } from './report.js';
 import { runCallDecision } from './scenarios/call-decision.js';
@@ -104,12 +104,16 @@ const meta = (): BenchMeta => ({
 });
 log(`starting the stack (${settings.quick ? 'quick' : 'full'} run${profileDir ? `, worker under --cpu-prof into ${profileDir}` : ''})`);
 const stack = await startBenchStack({ logLevel: settings.logLevel, workerCpuProfDir: profileDir });
+let serviceWindows: TimeWindow[] = [];
 if (only === 'calls') {
   let code = 0;
   try {
     log(`logs in ${stack.logDir}`);
+    const window = { startUs: monotonicUs(), endUs: 0 };
     const callDecision = await runCallDecision(stack, settings, log);
+    window.endUs = monotonicUs();
     const result = { meta: meta(), callDecision };
+    serviceWindows = [window];
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
     console.log(renderCallDecision(callDecision).join('\n'));
@@ -121,10 +125,16 @@ if (only === 'calls') {
   } finally {
     await stack.stop();
   }
+  if (profileDir && code === 0) {
+    // The whole scenario, direct runs included (the worker idles through those).
+    for (const thread of summarizeProfiles(profileDir, { projectRoot: root, windows: serviceWindows, top: 25 })) {
+      console.log(`\n### Worker CPU profile: ${thread.file}, ${thread.scope} (${thread.busyMs} ms busy of ${thread.totalMs} ms)\n\n| self ms | % of busy | frame |\n|---|---|---|`);
+      for (const frame of thread.top) console.log(`| ${frame.selfMs} | ${frame.percent} | ${frame.frame} |`);
+    }
+  }
   process.exit(code);
 }
 let report: BenchReport | undefined;
-let serviceWindows: TimeWindow[] = [];
 let exitCode = 0;
 try {
   log(`logs in ${stack.logDir}`);

@@ -88,6 +88,15 @@ export function renderCallDecision(rows: CallDecisionRow[]): string[] {
       `| ${row.action} | ${row.concurrency} | ${row.direct.p50Ms} / ${row.direct.p99Ms} | ${row.service.p50Ms} / ${row.service.p99Ms} | ${fmt(row.p50Ratio)}× | ${fmt(row.p99Ratio)}× | ${row.direct.count} / ${row.service.count} | ${row.direct.errors + row.service.errors} | ${fmt(s.worker)} / ${fmt(s.api)} / ${fmt(s.temporal)} / ${fmt(s.sandbox)} | ${fmt(d.handler)} / ${fmt(d.sandbox)} |`,
     );
   }
+  if (rows.some((row) => row.servicePhasesMs)) {
+    lines.push('', 'Service calls by phase, p50 / p90 ms (a sample of each run\'s histories): `start` = call.initiated sent → workflow started, `pickup` → its first workflow task started, `worker` → the command received.', '');
+    lines.push('| action | c | start | pickup | worker |', '|---|---|---|---|---|');
+    for (const row of rows) {
+      const phases = row.servicePhasesMs;
+      if (!phases) continue;
+      lines.push(`| ${row.action} | ${row.concurrency} | ${phases.start.p50} / ${phases.start.p90} | ${phases.pickup.p50} / ${phases.pickup.p90} | ${phases.worker.p50} / ${phases.worker.p90} |`);
+    }
+  }
   return lines;
 }
 

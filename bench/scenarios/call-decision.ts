@@ -1,10 +1,13 @@
 import { randomInt } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import proto from '@temporalio/proto';
+import { workflowIds } from '../../domain/workflow-contract.js';
 import { cpuWindow } from '../cpu.js';
 import { runClosedLoop } from '../load.js';
 import { seedSlots } from '../seed.js';
 import type { BenchSettings } from '../settings.js';
 import type { BenchStack } from '../stack.js';
-import { ratio, type RunStats } from '../stats.js';
+import { percentile, ratio, type RunStats } from '../stats.js';
 
 export const callActions = ['auto_accept', 'auto_reject'] as const;
 export type CallAction = (typeof callActions)[number];
@@ -20,6 +23,15 @@ export interface CallDecisionRow {
   service: RunStats & { firstError?: string };
   p50Ratio: number | null;
   p99Ratio: number | null;
+  /**
+   * Where a service call's time to its command went, p50 / p90 ms over up to `phaseSample` measured calls,
+   * from their histories' event times and the sandbox's (one machine clock): `start` from `call.initiated`
+   * sent to the workflow started (the route and the start RPC), `pickup` from there to its first workflow
+   * task started (matching and the worker's pollers), `worker` from there to the command received.
+   */
+  servicePhasesMs?: Record<'start' | 'pickup' | 'worker', { p50: number; p90: number }>;
+  /** The slowest service call's history up to its first command, as `EVENT@ms` from `call.initiated` sent (the command last). */
+  slowestServiceCall?: string;
   /** CPU ms per call over the measured run (the call's later events and row writes included). */
   cpuMsPerCall: {
     service: Record<'worker' | 'api' | 'temporal' | 'sandbox', number | null>;
@@ -51,7 +63,13 @@ async function sandboxRequest<T>(url: string, init?: RequestInit): Promise<T> {
  * the start of `call.initiated`'s delivery to the command's arrival, then hangs an answered call up
  * from the caller's side (not timed), so calls do not pile up.
  */
-async function ringAndMeasure(sandboxUrl: string, to: string, expected: 'answer' | 'reject'): Promise<number> {
+interface MeasuredCall {
+  callControlId: string;
+  sentAtMs: number;
+  receivedAtMs: number;
+}
+
+async function ringAndMeasure(sandboxUrl: string, to: string, expected: 'answer' | 'reject', measured?: MeasuredCall[]): Promise<number> {
   const from = `+1555${String(randomInt(0, 10_000_000)).padStart(7, '0')}`;
   const { call_control_id: id } = await sandboxRequest<{ call_control_id: string }>(`${sandboxUrl}/_sandbox/calls`, {
     method: 'POST',
@@ -68,11 +86,66 @@ async function ringAndMeasure(sandboxUrl: string, to: string, expected: 'answer'
     if (command && sentAt) {
       if (command.action !== expected) throw new Error(`expected ${expected}, the call got ${command.action}`);
       if (call.state !== 'hangup') await sandboxRequest(`${callUrl}/hangup`, { method: 'POST', headers: json, body: '{}' });
+      measured?.push({ callControlId: id, sentAtMs: Date.parse(sentAt), receivedAtMs: Date.parse(command.received_at) });
       return Date.parse(command.received_at) - Date.parse(sentAt);
     }
     if (call.state === 'hangup') throw new Error(`the call ended without an answer or reject (commands: ${JSON.stringify(call.commands)})`);
     if (Date.now() > deadline) throw new Error(`no answer or reject within ${callTimeoutMs} ms`);
   }
+}
+
+/** How many of a service run's calls have their histories read for `servicePhasesMs`. */
+const phaseSample = 60;
+const { EventType } = proto.temporal.api.enums.v1;
+
+/** `servicePhasesMs` of a sample of the run's calls (spread over the run); calls whose history cannot be read are left out. */
+async function servicePhases(client: Client, calls: MeasuredCall[]): Promise<CallDecisionRow['servicePhasesMs']> {
+  const step = Math.max(1, Math.floor(calls.length / phaseSample));
+  const sample = calls.filter((_, i) => i % step === 0).slice(0, phaseSample);
+  const phases = { start: [] as number[], pickup: [] as number[], worker: [] as number[] };
+  await Promise.all(
+    sample.map(async (call) => {
+      const history = await client.workflow
+        .getHandle(workflowIds.call(call.callControlId))
+        .fetchHistory()
+        .catch(() => undefined);
+      const timeOf = (type: proto.temporal.api.enums.v1.EventType) => {
+        const time = history?.events?.find((event) => event.eventType === type)?.eventTime;
+        return time ? Number(time.seconds) * 1000 + (time.nanos ?? 0) / 1e6 : undefined;
+      };
+      const started = timeOf(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED);
+      const taskStarted = timeOf(EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED);
+      if (started === undefined || taskStarted === undefined) return;
+      phases.start.push(started - call.sentAtMs);
+      phases.pickup.push(taskStarted - started);
+      phases.worker.push(call.receivedAtMs - taskStarted);
+    }),
+  );
+  if (phases.start.length === 0) return undefined;
+  const figures = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return { p50: Math.round(percentile(sorted, 50)), p90: Math.round(percentile(sorted, 90)) };
+  };
+  return { start: figures(phases.start), pickup: figures(phases.pickup), worker: figures(phases.worker) };
+}
+
+/** `slowestServiceCall`: the events of the slowest call's history that came before its command reached the sandbox. */
+async function slowestCall(client: Client, calls: MeasuredCall[]): Promise<string | undefined> {
+  const slowest = calls.reduce<MeasuredCall | undefined>((worst, call) => (!worst || call.receivedAtMs - call.sentAtMs > worst.receivedAtMs - worst.sentAtMs ? call : worst), undefined);
+  if (!slowest) return undefined;
+  const history = await client.workflow
+    .getHandle(workflowIds.call(slowest.callControlId))
+    .fetchHistory()
+    .catch(() => undefined);
+  const events = (history?.events ?? []).flatMap((event) => {
+    const time = event.eventTime;
+    const at = time ? Number(time.seconds) * 1000 + (time.nanos ?? 0) / 1e6 : NaN;
+    if (!(at <= slowest.receivedAtMs)) return [];
+    const name = (EventType[event.eventType ?? 0] ?? String(event.eventType)).replace('EVENT_TYPE_', '');
+    const poller = event.workflowTaskStartedEventAttributes?.identity;
+    return [`${name}@${Math.round(at - slowest.sentAtMs)}${poller ? `(${poller})` : ''}`];
+  });
+  return [...events, `command@${slowest.receivedAtMs - slowest.sentAtMs}`].join(' ');
 }
 
 /** Where the sandbox sends call events; it accepts the stream sink's self-signed certificate. */
@@ -111,6 +184,8 @@ async function provisionNumbers(stack: BenchStack, perAction: number, streamUrl:
 export async function runCallDecision(stack: BenchStack, settings: BenchSettings, log: (line: string) => void): Promise<CallDecisionRow[]> {
   const sink = stack.spawn('stream-sink', 'bench/stream-sink.ts');
   const handler = stack.spawn('direct-call-handler', 'bench/direct-call-handler.ts');
+  const connection = await Connection.connect({ address: stack.temporalAddress });
+  const client = new Client({ connection, namespace: 'default' });
   try {
     const streamUrl = (JSON.parse(await sink.waitForLine(/"ready":true/)) as { url: string }).url;
     const handlerUrl = (JSON.parse(await handler.waitForLine(/"ready":true/)) as { url: string }).url;
@@ -123,14 +198,15 @@ export async function runCallDecision(stack: BenchStack, settings: BenchSettings
       await setWebhookUrl(stack, webhookUrl);
       const expected = action === 'auto_accept' ? 'answer' : 'reject';
       const targets = numbers[action];
-      const ring = (n: number) => ringAndMeasure(stack.sandboxUrl, targets[n % targets.length]!, expected);
+      const measured: MeasuredCall[] = [];
+      const ring = (n: number, into?: MeasuredCall[]) => ringAndMeasure(stack.sandboxUrl, targets[n % targets.length]!, expected, into);
       for (let i = 0; i < Math.max(2, concurrency); i += 1) await ring(i);
       const cpu = cpuWindow(processes);
-      const stats = await runClosedLoop({ concurrency, durationMs: settings.callSeconds * 1000, maxRequests: settings.maxCallsPerRun, request: (_worker, n) => ring(n) });
+      const stats = await runClosedLoop({ concurrency, durationMs: settings.callSeconds * 1000, maxRequests: settings.maxCallsPerRun, request: (_worker, n) => ring(n, measured) });
       const cpuMs = cpu.perOperation(stats.count + stats.errors);
       // The last calls' hangup events are still on their way: let them land where they belong.
       await new Promise((resolve) => setTimeout(resolve, 500));
-      return { stats, cpuMs };
+      return { stats, cpuMs, measured };
     };
 
     const rows: CallDecisionRow[] = [];
@@ -151,20 +227,28 @@ export async function runCallDecision(stack: BenchStack, settings: BenchSettings
           service: service.stats,
           p50Ratio: ratio(service.stats.p50Ms, direct.stats.p50Ms),
           p99Ratio: ratio(service.stats.p99Ms, direct.stats.p99Ms),
+          servicePhasesMs: await servicePhases(client, service.measured),
+          slowestServiceCall: await slowestCall(client, service.measured),
           cpuMsPerCall: {
             service: { worker: service.cpuMs.worker ?? null, api: service.cpuMs.api ?? null, temporal: service.cpuMs.temporal ?? null, sandbox: service.cpuMs.sandbox ?? null },
             direct: { handler: direct.cpuMs.handler ?? null, sandbox: direct.cpuMs.sandbox ?? null },
           },
         });
         const firstError = service.stats.firstError ?? direct.stats.firstError;
+        const phases = rows.at(-1)?.servicePhasesMs;
+        const phaseText = phases
+          ? `; service phases p50/p90: start ${phases.start.p50}/${phases.start.p90}, pickup ${phases.pickup.p50}/${phases.pickup.p90}, worker ${phases.worker.p50}/${phases.worker.p90} ms`
+          : '';
+        const slowest = rows.at(-1)?.slowestServiceCall;
+        if (slowest) log(`calls ${action} c=${concurrency}: slowest service call: ${slowest}`);
         log(
           `calls ${action} c=${concurrency}: direct p50 ${direct.stats.p50Ms} ms p99 ${direct.stats.p99Ms} ms, ` +
-            `service p50 ${service.stats.p50Ms} ms p99 ${service.stats.p99Ms} ms (errors ${direct.stats.errors + service.stats.errors}${firstError ? `: ${firstError}` : ''})`,
+            `service p50 ${service.stats.p50Ms} ms p99 ${service.stats.p99Ms} ms (errors ${direct.stats.errors + service.stats.errors}${firstError ? `: ${firstError}` : ''})${phaseText}`,
         );
       }
     }
     return rows;
   } finally {
-    await Promise.all([sink.stop(), handler.stop()]);
+    await Promise.all([sink.stop(), handler.stop(), connection.close()]);
   }
 }
