@@ -2,7 +2,7 @@ import { log } from '@temporalio/activity';
 import type { Kysely } from 'kysely';
 import type { Carrier, CallCommandResult } from '../carrier/carrier.js';
 import type { Config } from '../config/config.js';
-import type { CallStatus, IncomingCallInput } from '../domain/calls.js';
+import type { CallDecisionReason, CallStatus, IncomingCallInput } from '../domain/calls.js';
 import type { IncomingCallAction, PhoneNumberStatus } from '../domain/phone-number.js';
 import { findCall, insertOrFindCall, updateLiveCall } from '../db/repositories/calls.js';
 import { findLiveNumberByE164 } from '../db/repositories/phone-numbers.js';
@@ -26,6 +26,8 @@ export type IncomingCallTarget =
       callId: string;
       /** The row's status now: ended when a run after retention found the call already settled. */
       callStatus: CallStatus;
+      /** The row's decision reason now: set when an earlier run (or workflow task) already decided the call. */
+      decisionReason: CallDecisionReason | null;
       organizationId: string;
       phoneNumberId: string;
       agentHandle: string | null;
@@ -81,6 +83,7 @@ export function createCallActivities({ db, carrier, config, resolveHost = system
         known: true,
         callId: row.id,
         callStatus: row.status,
+        decisionReason: row.decision_reason,
         organizationId: row.organization_id,
         phoneNumberId: row.phone_number_id,
         agentHandle: identity?.agent_handle ?? null,

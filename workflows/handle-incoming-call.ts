@@ -1,4 +1,4 @@
-import { condition, log, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { condition, log, proxyLocalActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/create-activities.js';
 import type { CallProgressChange, IncomingCallTarget } from '../activities/call-activities.js';
 import {
@@ -38,7 +38,11 @@ const callLookup = {
   retry: { initialInterval: '200 ms', backoffCoefficient: 2, maximumInterval: '2 seconds' },
 } as const;
 
-/** Call Control commands: each carries a deterministic command id, so a retry is a no-op at Telnyx. */
+/**
+ * Call Control commands: each carries a deterministic command id, so a retry (or a rerun of a workflow
+ * task whose worker died before completing it) is a no-op at Telnyx. Local: the command goes out in the
+ * same workflow task as the lookup, without an activity task and another workflow task through the server.
+ */
 const callCommand = {
   startToCloseTimeout: '5 seconds',
   retry: { initialInterval: '200 ms', backoffCoefficient: 2, maximumInterval: '2 seconds', maximumAttempts: 5 },
@@ -46,7 +50,7 @@ const callCommand = {
 
 const lookups = proxyLocalActivities<Activities>(callLookup);
 const rowWrites = proxyLocalActivities<Activities>(rowStatement);
-const commands = proxyActivities<Activities>(callCommand);
+const commands = proxyLocalActivities<Activities>(callCommand);
 
 const defaultHangupWaitMs = 30_000;
 const isEnded = (status: CallStatus) => (endedCallStatuses as readonly string[]).includes(status);
@@ -79,7 +83,21 @@ export async function handleIncomingCall(input: HandleIncomingCallInput): Promis
   });
 
   const call = { workflowId, callControlId: input.callControlId };
-  const reject = (summary: string) => sendCommand(() => commands.rejectIncomingCall.executeWithOptions({ summary }, [call]));
+  const hangupWaitMs = input.hangupWaitMs ?? defaultHangupWaitMs;
+  /** After a command that ends the call, its `call.hangup` is on its way: waits for it (at most `hangupWaitMs`). */
+  const awaitHangup = async () => {
+    if (!hungUp()) await condition(() => hungUp() !== null, hangupWaitMs);
+  };
+  /**
+   * Rejects the call, then waits for its `call.hangup` before the workflow goes on to complete: a workflow
+   * task that completes the workflow while a signal comes in fails (UnhandledCommand) and is run again
+   * from the start, local activities (the lookup, the command) included.
+   */
+  const reject = async (summary: string) => {
+    const result = await sendCommand(() => commands.rejectIncomingCall.executeWithOptions({ summary }, [call]));
+    if (result === 'done') await awaitHangup();
+    return result;
+  };
   upsertSearchAttributes([{ key: searchAttributes.phoneNumber, value: input.to }]);
 
   let target: IncomingCallTarget;
@@ -105,7 +123,10 @@ export async function handleIncomingCall(input: HandleIncomingCallInput): Promis
     ...(agentHandle ? [{ key: searchAttributes.agentHandle, value: agentHandle }] : []),
   ]);
   // A run after retention, for a redelivered `call.initiated`: the call already settled.
-  if (isEnded(target.callStatus)) return progress;
+  if (isEnded(target.callStatus)) {
+    progress.decisionReason = target.decisionReason;
+    return progress;
+  }
 
   const record = async (change: CallProgressChange) => {
     const status = await rowWrites.recordCallProgress.executeWithOptions({ summary: `Record ${change.status ?? 'the decision'}` }, [callId, change]);
@@ -156,7 +177,7 @@ export async function handleIncomingCall(input: HandleIncomingCallInput): Promis
       status: decision.failed || result === 'failed' ? 'failed' : 'canceled',
       hangup_reason: hangupBeforeCommand ? 'local' : 'rejected',
       decision_reason: decision.reason,
-      ended_at: now(),
+      ended_at: hungUp()?.occurredAt ?? now(),
     });
   }
   if (decision.kind === 'ignore') await record({ decision_reason: decision.reason });
@@ -181,7 +202,7 @@ export async function handleIncomingCall(input: HandleIncomingCallInput): Promis
     const result = answerSent
       ? await sendCommand(() => commands.hangUpCall.executeWithOptions({ summary: `Hang up (${ourReason})` }, [call]))
       : await reject(`Reject the ringing call (${ourReason})`);
-    if (result === 'done') await condition(() => hungUp() !== null, input.hangupWaitMs ?? defaultHangupWaitMs);
+    if (result === 'done') await awaitHangup();
     break;
   }
 
