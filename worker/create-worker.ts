@@ -1,5 +1,5 @@
 import type { DataConverter } from '@temporalio/common';
-import type { NativeConnection, Worker, WorkflowBundleOption } from '@temporalio/worker';
+import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { createActivities, type ActivityDeps } from '../activities/create-activities.js';
@@ -7,7 +7,6 @@ import type { Carrier } from '../carrier/carrier.js';
 import type { Database } from '../db/schema.js';
 import { workflowsPath } from '../temporal/workflows-path.js';
 import { workerTuning, type WorkerTuningConfig } from './worker-tuning.js';
-import { WatchedWorker } from './workflow-thread-watch.js';
 
 export interface WorkerDeps {
   connection: NativeConnection;
@@ -28,13 +27,9 @@ export interface WorkerDeps {
   dataConverter?: DataConverter;
 }
 
-/**
- * The provisioning/release worker with its activities bound to the given pool, carrier and config. Its
- * workflow thread is watched by `WatchedWorker` (a stuck thread fails the worker) instead of a `vm`
- * timeout per call into the sandbox.
- */
+/** The provisioning/release worker with its activities bound to the given pool, carrier and config. */
 export async function createWorker(deps: WorkerDeps): Promise<Worker> {
-  const worker = await WatchedWorker.create({
+  const worker = await Worker.create({
     connection: deps.connection,
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
