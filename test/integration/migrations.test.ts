@@ -15,11 +15,11 @@ const tableNames = async (db: Kysely<Database>) =>
 async function upDownUp(db: Kysely<Database>) {
   const migrator = createMigrator(db);
   expect((await migrator.migrateToLatest()).error).toBeUndefined();
-  expect(await tableNames(db)).toEqual(['api_keys', 'idempotency_keys', 'identities', 'organizations', 'phone_numbers']);
+  expect(await tableNames(db)).toEqual(['api_keys', 'calls', 'idempotency_keys', 'identities', 'organizations', 'phone_numbers']);
   while ((await migrator.migrateDown()).results?.length) { /* down to nothing */ }
   expect(await tableNames(db)).toEqual([]);
   expect((await migrator.migrateToLatest()).error).toBeUndefined();
-  expect(await tableNames(db)).toHaveLength(5);
+  expect(await tableNames(db)).toHaveLength(6);
 }
 
 describe('migrations', () => {
