@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { monotonicUs, summarizeProfiles, type TimeWindow } from './cpu-profile.js';
 import { docResults, rewriteDoc } from './doc.js';
-import { renderCallDecision, renderComparison, renderMarkdown, judgeTargets, type BenchMeta, type BenchReport } from './report.js';
+import { renderCallDecision, renderComparison, renderMarkdown, renderReadPath, judgeTargets, type BenchMeta, type BenchReport } from './report.js';
 import { runCallDecision } from './scenarios/call-decision.js';
 import { runEngineCeiling } from './scenarios/engine-ceiling.js';
 import { runProvisioning } from './scenarios/provisioning.js';
@@ -20,7 +20,8 @@ import { ratio } from './stats.js';
  * or `npm run bench -- --doc-from FILE` to rewrite docs/performance.md's generated blocks from a saved run
  * (`--doc FILE` and `--doc-results DIR` put the page and the JSON it is made from elsewhere).
  * `--only calls` runs the call-decision scenario alone (its full-size runs unless `--quick`) and writes
- * `{ meta, callDecision }` to `--out` (default `bench/results/calls-latest.json`).
+ * `{ meta, callDecision }` to `--out` (default `bench/results/calls-latest.json`); `--only reads` runs the
+ * read path alone and writes `{ meta, readPath }` (default `bench/results/reads-latest.json`).
  */
 const { values } = parseArgs({
   options: {
@@ -64,12 +65,14 @@ function writeDoc(report: BenchReport): void {
   log(`rewrote the generated blocks of ${values.doc} from ${run.source}${profile ? ` and ${profile.source}` : ''}`);
 }
 
-if (values.only !== undefined && values.only !== 'calls') {
-  console.error(`bench: --only takes "calls", not "${values.only}"`);
+const onlyScenarios = ['calls', 'reads'] as const;
+type OnlyScenario = (typeof onlyScenarios)[number];
+if (values.only !== undefined && !(onlyScenarios as readonly string[]).includes(values.only)) {
+  console.error(`bench: --only takes ${onlyScenarios.map((name) => `"${name}"`).join(' or ')}, not "${values.only}"`);
   process.exit(2);
 }
-const only = values.only;
-const out = resolve(values.out ?? (only ? 'bench/results/calls-latest.json' : 'bench/results/latest.json'));
+const only = values.only as OnlyScenario | undefined;
+const out = resolve(values.out ?? (only ? `bench/results/${only}-latest.json` : 'bench/results/latest.json'));
 
 if (values['doc-from']) {
   writeDoc(JSON.parse(readFileSync(values['doc-from'], 'utf8')) as BenchReport);
@@ -105,18 +108,26 @@ const meta = (): BenchMeta => ({
 log(`starting the stack (${settings.quick ? 'quick' : 'full'} run${profileDir ? `, worker under --cpu-prof into ${profileDir}` : ''})`);
 const stack = await startBenchStack({ logLevel: settings.logLevel, workerCpuProfDir: profileDir });
 let serviceWindows: TimeWindow[] = [];
-if (only === 'calls') {
+if (only) {
   let code = 0;
   try {
     log(`logs in ${stack.logDir}`);
     const window = { startUs: monotonicUs(), endUs: 0 };
-    const callDecision = await runCallDecision(stack, settings, log);
+    const scenario = async () => {
+      if (only === 'calls') {
+        const callDecision = await runCallDecision(stack, settings, log);
+        return { rows: { callDecision }, table: renderCallDecision(callDecision) };
+      }
+      const readPath = await runReadPath(stack, settings);
+      return { rows: { readPath }, table: renderReadPath(readPath) };
+    };
+    const { rows, table } = await scenario();
     window.endUs = monotonicUs();
-    const result = { meta: meta(), callDecision };
+    const result = { meta: meta(), ...rows };
     serviceWindows = [window];
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
-    console.log(renderCallDecision(callDecision).join('\n'));
+    console.log(table.join('\n'));
     const { loadAverageBefore, loadAverageAfter } = result.meta;
     console.log(`\nload average before/after: ${loadAverageBefore.join(' ')} / ${loadAverageAfter.join(' ')} on ${result.meta.cpus} cores; JSON in ${relative(root, out)}`);
   } catch (error) {

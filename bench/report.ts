@@ -76,6 +76,19 @@ export function judgeTargets(report: Omit<BenchReport, 'targets'>): Target[] {
 
 const fmt = (value: number | null | undefined) => (value === null || value === undefined ? '–' : String(value));
 
+/** The read-path table: each endpoint against the bare Express app answering the same bodies. */
+export function renderReadPath(rows: ReadRow[]): string[] {
+  const lines = [`### Read path (autocannon, ${rows[0]?.connections ?? '?'} connections)`, ''];
+  lines.push('| endpoint | service req/s | service p50 / p99 ms | bare express req/s | bare p50 / p99 ms | throughput ratio | p99 ratio |');
+  lines.push('|---|---|---|---|---|---|---|');
+  for (const row of rows) {
+    lines.push(
+      `| ${row.endpoint} | ${row.service.perSecond} | ${row.service.p50Ms} / ${row.service.p99Ms} | ${row.bare.perSecond} | ${row.bare.p50Ms} / ${row.bare.p99Ms} | ${fmt(row.throughputRatio)} | ${fmt(row.p99Ratio)}× |`,
+    );
+  }
+  return lines;
+}
+
 /** The call-decision table: each action and concurrency, service beside direct. */
 export function renderCallDecision(rows: CallDecisionRow[]): string[] {
   const lines = ['### Call decision: signed call.initiated sent → answer or reject command received, sandbox clock (ms)', ''];
@@ -131,14 +144,7 @@ export function renderMarkdown(report: BenchReport): string {
     lines.push(`| provisioning (0 ms carrier) | ${ceiling.provisioning.p50Ms} | ${ceiling.provisioning.p99Ms} | ${ceiling.provisioning.perSecond} |`);
   }
   lines.push('', `Provisioning throughput / ceiling: **${fmt(ceiling.fraction)}**`);
-  lines.push('', `### Read path (autocannon, ${report.readPath[0]?.connections ?? '?'} connections)`, '');
-  lines.push('| endpoint | service req/s | service p50 / p99 ms | bare express req/s | bare p50 / p99 ms | throughput ratio | p99 ratio |');
-  lines.push('|---|---|---|---|---|---|---|');
-  for (const row of report.readPath) {
-    lines.push(
-      `| ${row.endpoint} | ${row.service.perSecond} | ${row.service.p50Ms} / ${row.service.p99Ms} | ${row.bare.perSecond} | ${row.bare.p50Ms} / ${row.bare.p99Ms} | ${fmt(row.throughputRatio)} | ${fmt(row.p99Ratio)}× |`,
-    );
-  }
+  lines.push('', ...renderReadPath(report.readPath));
   if (report.callDecision) lines.push('', ...renderCallDecision(report.callDecision));
   const memory = report.memory;
   lines.push('', '### Memory (RSS, MB)', '', '| process | peak during throughput run | peak over all provisioning runs | lifetime VmHWM |', '|---|---|---|---|');
