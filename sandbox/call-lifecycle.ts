@@ -9,6 +9,8 @@ export interface CallEnvironment {
   config(): SandboxConfig;
   numbers(): NumberRecord[];
   deliver: DeliverEvent;
+  /** Called after each move of a call (answered, ended), once its record shows the move. */
+  changed?(call: CallRecord): void;
 }
 
 /** Who calls whom, on the called number's connection. */
@@ -52,6 +54,7 @@ export function createCallLifecycle(env: CallEnvironment) {
       sip_hangup_cause: 'unspecified',
       call_quality_stats: null,
     });
+    env.changed?.(call);
   }
 
   return {
@@ -95,6 +98,7 @@ export function createCallLifecycle(env: CallEnvironment) {
       call.answered_at = new Date().toISOString();
       events.emit(call, 'call.answered', { ...callPayload(call, env.numbers()), state: 'answered' });
       if (stream) streams.start(call, stream);
+      env.changed?.(call);
     },
 
     /** The call ends (`call.hangup`), its stream stopped first (`streaming.stopped`). */

@@ -39,3 +39,30 @@ export function hangUpAsCaller(calls: CallLifecycle, callControlId: string): Cal
   calls.end(call, call.state === 'parked' ? 'originator_cancel' : 'normal_clearing', 'caller');
   return call;
 }
+
+/** What a `wait_for` may wait for: `decision` = the first applied answer or reject, or the call's end (whoever ended it). */
+export const callWaitTargets = ['decision'] as const;
+export type CallWaitTarget = (typeof callWaitTargets)[number];
+
+export function callReached(call: CallRecord, target: CallWaitTarget): boolean {
+  switch (target) {
+    case 'decision':
+      return call.state === 'hangup' || call.commands.some((each) => each.outcome === 'applied' && (each.action === 'answer' || each.action === 'reject'));
+  }
+}
+
+const maxWaitMs = 60_000;
+
+/** `wait_for` and `timeout_ms` of `GET /_sandbox/calls/{id}`: the target, and how long to wait (default 10 s, at most 60 s). */
+export function parseCallWait(query: URLSearchParams): { target: CallWaitTarget; timeoutMs: number } | null {
+  const target = query.get('wait_for');
+  const timeout = query.get('timeout_ms');
+  if (target === null) {
+    if (timeout !== null) throw new CallControlError(400, 'invalid_request', 'timeout_ms goes with wait_for');
+    return null;
+  }
+  if (!(callWaitTargets as readonly string[]).includes(target)) throw new CallControlError(400, 'invalid_request', `wait_for must be one of ${callWaitTargets.join(', ')}`);
+  const timeoutMs = timeout === null ? 10_000 : Number(timeout);
+  if (!/^\d+$/.test(timeout ?? '0') || timeoutMs > maxWaitMs) throw new CallControlError(400, 'invalid_request', `timeout_ms must be a whole number of ms from 0 to ${maxWaitMs}`);
+  return { target: target as CallWaitTarget, timeoutMs };
+}

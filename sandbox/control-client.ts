@@ -114,6 +114,12 @@ export function createSandboxControl(sandboxUrl: string) {
     /** A call with its state, the commands it received (bodies, times), the events sent (times) and its stream frames. */
     getCall: (callControlId: string) => call<CallRecord>('GET', `/calls/${encodeURIComponent(callControlId)}`),
     calls: () => call<CallRecord[]>('GET', '/calls'),
+    /**
+     * The call once its first answer or reject was applied or it ended, or after `timeoutMs` (then as it is):
+     * one request held by the sandbox (`?wait_for=decision`), no polling.
+     */
+    waitForDecision: (callControlId: string, timeoutMs = 10_000) =>
+      call<CallRecord>('GET', `/calls/${encodeURIComponent(callControlId)}?wait_for=decision&timeout_ms=${timeoutMs}`),
     /** Polls the call every 20 ms until `until(call)` holds; throws with the last state after `timeoutMs` (default 10 s). */
     async waitForCall(callControlId: string, until: (call: CallRecord) => boolean, timeoutMs = 10_000): Promise<CallRecord> {
       const deadline = Date.now() + timeoutMs;

@@ -1,4 +1,5 @@
 import type { SandboxContext } from './context.js';
+import { parseCallWait } from './control-calls.js';
 import { parseFault, type Fault } from './faults.js';
 import { toNumberJson } from './numbers.js';
 import { completeOrder, findOrder, toOrderJson } from './orders.js';
@@ -69,8 +70,18 @@ export interface ControlAnswer {
   body: unknown;
 }
 
-/** Answers `/_sandbox/*`; throws ControlInputError / FaultInputError for 400s. */
-export function handleControl(ctx: SandboxContext, control: ControlState, method: string, path: string, body: Record<string, any>): ControlAnswer {
+/**
+ * Answers `/_sandbox/*`; throws ControlInputError / FaultInputError / CallControlError for 4xx. A
+ * `GET /_sandbox/calls/{id}?wait_for=…` answers once the call reached that state (or its timeout passed).
+ */
+export function handleControl(
+  ctx: SandboxContext,
+  control: ControlState,
+  method: string,
+  path: string,
+  body: Record<string, any>,
+  query = new URLSearchParams(),
+): ControlAnswer | Promise<ControlAnswer> {
   const route = `${method} ${path
     .replace(/^\/_sandbox/, '')
     .replace(/\/orders\/[^/]+\/complete$/, '/orders/:id/complete')
@@ -107,8 +118,10 @@ export function handleControl(ctx: SandboxContext, control: ControlState, method
     case 'GET /calls':
       return ok(ctx.calls.list());
     case 'GET /calls/:id': {
+      const wait = parseCallWait(query);
       const call = ctx.calls.get(callId());
-      return call ? ok(call) : { status: 404, body: { error: 'call_not_found', detail: `No call ${callId()}` } };
+      if (!call) return { status: 404, body: { error: 'call_not_found', detail: `No call ${callId()}` } };
+      return wait ? ctx.calls.waitFor(call, wait.target, wait.timeoutMs).then(ok) : ok(call);
     }
     case 'POST /calls/:id/hangup':
       return ok(ctx.calls.callerHangup(callId()));

@@ -104,7 +104,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     if (!isLoopback(req.socket.remoteAddress)) return sendJson(res, 403, { error: 'forbidden', detail: 'loopback only' });
     try {
       const body = parseJsonBody(await readBody(req));
-      const answer = handleControl(ctx, control, req.method ?? 'GET', url.pathname, body);
+      const answer = await handleControl(ctx, control, req.method ?? 'GET', url.pathname, body, url.searchParams);
       sendJson(res, answer.status, answer.body);
     } catch (error) {
       if (error instanceof ControlInputError || error instanceof FaultInputError) return sendJson(res, 400, { error: 'invalid_request', detail: error.message });

@@ -309,3 +309,54 @@ describe('POST /_sandbox/reset', () => {
     await expect(sandbox.control.getCall(id)).rejects.toThrow(/answered 404/);
   });
 });
+
+describe('GET /_sandbox/calls/{id}?wait_for=decision', () => {
+  it('when a wait is pending, then a refused command leaves it waiting and the first applied answer ends it with the call as it then is', async () => {
+    const { id } = await ring();
+    const waited = sandbox.control.waitForDecision(id, 10_000);
+
+    await expect(client.calls.actions.reject(id, {} as never)).rejects.toBeInstanceOf(UnprocessableEntityError);
+    await client.calls.actions.answer(id, { command_id: 'a' });
+    const call = await waited;
+
+    expect(call.state).toBe('answered');
+    expect(call.commands.map((each) => [each.action, each.outcome])).toEqual([
+      ['reject', 'refused'],
+      ['answer', 'applied'],
+    ]);
+  });
+
+  it('when the call is rejected or the caller hangs up, then the wait ends with the call', async () => {
+    const rejected = await ring();
+    const abandoned = await ring();
+    const waits = [sandbox.control.waitForDecision(rejected.id, 10_000), sandbox.control.waitForDecision(abandoned.id, 10_000)];
+
+    await client.calls.actions.reject(rejected.id, { cause: 'CALL_REJECTED' });
+    await sandbox.control.hangUpCall(abandoned.id);
+    const [afterReject, afterHangup] = await Promise.all(waits);
+
+    expect(afterReject!.commands.map((each) => [each.action, each.outcome])).toEqual([['reject', 'applied']]);
+    expect(afterHangup).toMatchObject({ state: 'hangup', hangup_source: 'caller', commands: [] });
+  });
+
+  it('when the call has its decision already, then the wait answers at once; when nothing happens, then it answers after timeout_ms with the call still ringing', async () => {
+    const decided = await ring();
+    const ringing = await ring();
+    await client.calls.actions.answer(decided.id, {});
+
+    expect((await sandbox.control.waitForDecision(decided.id, 60_000)).state).toBe('answered');
+    expect(await sandbox.control.waitForDecision(ringing.id, 50)).toMatchObject({ state: 'parked', commands: [] });
+  });
+
+  it('when wait_for or timeout_ms is not understood, then it answers 400; an unknown call answers 404', async () => {
+    const { id } = await ring();
+    const get = (query: string) => fetch(`${sandbox.sandbox.url}/_sandbox/calls/${encodeURIComponent(id)}?${query}`);
+
+    for (const query of ['wait_for=answer', 'wait_for=decision&timeout_ms=-1', 'wait_for=decision&timeout_ms=60001', 'wait_for=decision&timeout_ms=1.5', 'timeout_ms=100']) {
+      const response = await get(query);
+      expect({ query, status: response.status, body: await response.json() }).toMatchObject({ query, status: 400, body: { error: 'invalid_request' } });
+    }
+    const unknown = await fetch(`${sandbox.sandbox.url}/_sandbox/calls/v3:nope?wait_for=decision&timeout_ms=10`);
+    expect(unknown.status).toBe(404);
+  });
+});
