@@ -98,19 +98,25 @@ export async function handleIncomingCall(input: HandleIncomingCallInput): Promis
     if (result === 'done') await awaitHangup();
     return result;
   };
-  upsertSearchAttributes([{ key: searchAttributes.phoneNumber, value: input.to }]);
+  // The route starts the workflow with PhoneNumber set: one upsert after the lookup adds what is missing.
+  const phoneNumber = workflowInfo().typedSearchAttributes.get(searchAttributes.phoneNumber) ? [] : [{ key: searchAttributes.phoneNumber, value: input.to }];
+  const upsertPhoneNumber = () => {
+    if (phoneNumber.length > 0) upsertSearchAttributes(phoneNumber);
+  };
 
   let target: IncomingCallTarget;
   try {
     target = await lookups.beginIncomingCall.executeWithOptions({ summary: `Look up ${input.to}` }, [{ ...input, workflowId }]);
   } catch (error) {
     log.error('could not look the called number up; rejecting the call', { to: input.to, error: failureMessage(error) });
+    upsertPhoneNumber();
     await reject('Reject the call (lookup failed)');
     progress.status = 'failed';
     return progress;
   }
   if (!target.known) {
     progress.decisionReason = callDecisionReasons.numberUnknown;
+    upsertPhoneNumber();
     await reject('Reject the call (unknown number)');
     progress.status = 'canceled';
     return progress;
@@ -119,6 +125,7 @@ export async function handleIncomingCall(input: HandleIncomingCallInput): Promis
   progress.callId = callId;
   progress.status = target.callStatus;
   upsertSearchAttributes([
+    ...phoneNumber,
     { key: searchAttributes.organizationId, value: target.organizationId },
     ...(agentHandle ? [{ key: searchAttributes.agentHandle, value: agentHandle }] : []),
   ]);
