@@ -1,14 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, type ApiServer } from '../../../api/start-api-server.js';
 import { createWebhookVerifier } from '../../../carrier/webhook-verifier.js';
 import { freePort } from '../../../sandbox/free-port.js';
 import { startApiHarness, type ApiHarness } from '../../support/api-harness.js';
+import { startMainProcess } from '../../support/main-process.js';
 import { parsePrometheusText, sampleValue } from '../../support/prometheus-text.js';
-
-type LogLine = Record<string, unknown> & { msg?: string };
 
 let h: ApiHarness;
 const servers: ApiServer[] = [];
@@ -109,42 +108,21 @@ describe('API_METRICS_ADDRESS: /metrics on an internal port of its own', () => {
 
   it('when npm run api runs with it (compiled dist/main/api.js), then it logs the metrics URL, serves it, and frees both ports on SIGTERM', async () => {
     const [apiPort, metricsPort] = [await freePort(), await freePort()];
-    const child = spawn(process.execPath, ['dist/main/api.js'], {
-      cwd: new URL('../../..', import.meta.url).pathname,
-      env: {
-        ...process.env,
-        DATABASE_URL: inject('databaseUrl'),
-        TEMPORAL_ADDRESS: inject('temporalAddress'),
-        TELNYX_PUBLIC_KEY: webhookPublicKey,
-        PORT: String(apiPort),
-        API_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`,
-        WORKER_METRICS_ADDRESS: '',
-        LOG_LEVEL: 'info',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const api = await startMainProcess({
+      script: 'dist/main/api.js',
+      ready: 'API listening',
+      env: { TELNYX_PUBLIC_KEY: webhookPublicKey, PORT: String(apiPort), API_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`, WORKER_METRICS_ADDRESS: '' },
+      children,
     });
-    children.push(child);
-    let stdout = '';
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString();
-        if (stdout.includes('"API listening"')) resolve();
-      });
-      void exited.then((code) => reject(new Error(`api exited with ${code}: ${stdout}${stderr}`)));
-    });
-    const lines = stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as LogLine);
     const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
 
-    expect(lines.find((line) => line.msg === 'API metrics served')).toMatchObject({ metricsUrl });
+    expect(api.lines().find((line) => line.msg === 'API metrics served')).toMatchObject({ metricsUrl });
     expect((await fetch(metricsUrl)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${apiPort}/metrics`)).status).toBe(404);
 
-    child.kill('SIGTERM');
+    api.child.kill('SIGTERM');
 
-    expect(await exited).toBe(0);
+    expect(await api.exited).toBe(0);
     expect(await refused(metricsUrl)).toBe(true);
   });
 });

@@ -1,12 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../sandbox/free-port.js';
+import { startMainProcess } from '../../support/main-process.js';
 import { parsePrometheusText } from '../../support/prometheus-text.js';
 import { waitFor } from '../../support/workflow-harness.js';
-
-type LogLine = Record<string, unknown> & { msg?: string };
 
 const children: ChildProcess[] = [];
 const servers: Server[] = [];
@@ -16,40 +15,19 @@ afterAll(async () => {
   await Promise.all(servers.map((server) => new Promise((done) => server.close(done))));
 });
 
-/**
- * `npm run worker` (the compiled `dist/main/worker.js`; global setup builds it) on its own task queue;
- * resolves once it logs that it runs, with every stdout line parsed.
- */
-async function startWorkerMain(metricsAddress: string) {
-  const child = spawn(process.execPath, ['dist/main/worker.js'], {
-    cwd: new URL('../../..', import.meta.url).pathname,
+/** `npm run worker` on its own task queue, once it logs that it runs. */
+const startWorkerMain = (metricsAddress: string) =>
+  startMainProcess({
+    script: 'dist/main/worker.js',
+    ready: 'worker running',
     env: {
-      ...process.env,
-      DATABASE_URL: inject('databaseUrl'),
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
       TEMPORAL_TASK_QUEUE: `worker-main-${randomUUID()}`,
       WORKER_METRICS_ADDRESS: metricsAddress,
-      LOG_LEVEL: 'info',
       // The dev server is shared by the whole run: no unscoped sweep schedule on it.
       RECONCILE_ENABLED: 'false',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    children,
   });
-  children.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      if (stdout.includes('"worker running"')) resolve();
-    });
-    void exited.then((code) => reject(new Error(`worker exited with ${code}: ${stdout}${stderr}`)));
-  });
-  const lines = () => stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as LogLine);
-  return { child, lines, exited, stderr: () => stderr };
-}
 
 describe('npm run worker: logs and metrics', () => {
   it('when the worker runs, then it logs JSON only, serves temporal_ metrics on WORKER_METRICS_ADDRESS, and exits 0 on SIGINT', async () => {
