@@ -1,20 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../config/config.js';
 import { ensureLocalDeploymentId } from '../../../local/deployment-id.js';
+import { freshDataDirs } from '../../support/fresh-data-dirs.js';
 
-const folders: string[] = [];
-const freshDataDir = () => {
-  const dir = join(mkdtempSync(join(tmpdir(), 'deployment-id-')), 'data');
-  folders.push(dir);
-  return dir;
-};
-
-afterEach(() => {
-  for (const dir of folders.splice(0)) rmSync(join(dir, '..'), { recursive: true, force: true });
-});
+const freshDataDir = freshDataDirs('deployment-id');
 
 describe('ensureLocalDeploymentId', () => {
   it('when a data folder has none yet, then one is generated, kept in the folder and accepted as DEPLOYMENT_ID', () => {

@@ -1,21 +1,12 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../config/config.js';
 import { decryptSecret, encryptSecret } from '../../../db/secret-cipher.js';
 import { ensureLocalSigningKeyEncryptionKey } from '../../../local/signing-key-encryption-key.js';
+import { freshDataDirs } from '../../support/fresh-data-dirs.js';
 
-const folders: string[] = [];
-const freshDataDir = () => {
-  const dir = join(mkdtempSync(join(tmpdir(), 'signing-key-encryption-key-')), 'data');
-  folders.push(dir);
-  return dir;
-};
-
-afterEach(() => {
-  for (const dir of folders.splice(0)) rmSync(join(dir, '..'), { recursive: true, force: true });
-});
+const freshDataDir = freshDataDirs('signing-key-encryption-key');
 
 describe('ensureLocalSigningKeyEncryptionKey', () => {
   it('when a data folder has none yet, then one is generated, kept owner-only in the folder and accepted by the config and the cipher', () => {
