@@ -1,5 +1,5 @@
 import type { ProfileSummary } from './cpu-profile.js';
-import type { CallDecisionRow } from './scenarios/call-decision.js';
+import type { CallDecisionRow, CallRunFigures } from './scenarios/call-decision.js';
 import type { EngineCeiling } from './scenarios/engine-ceiling.js';
 import type { MemoryFigures, ProvisioningRow } from './scenarios/provisioning.js';
 import type { ReadRow } from './scenarios/read-path.js';
@@ -64,11 +64,12 @@ export function judgeTargets(report: Omit<BenchReport, 'targets'>): Target[] {
     target('API peak RSS during the throughput run (MB)', '≤ 150', report.memory.throughputPeakMb.api, (v) => v <= 150),
     target('worker peak RSS during the throughput run (MB)', '≤ 300', report.memory.throughputPeakMb.worker, (v) => v <= 300),
     target('worker CPU ms per provisioning, 0 ms carrier, c=1', '≤ 40', at(report.provisioning, 0, 1)?.cpuMsPerProvisioning?.service.worker, (v) => v <= 40),
+    // Judged on the bursts (20 calls rung at once): the closed loop at c=20 is a saturation test, no target.
     ...(['auto_accept', 'auto_reject'] as const).flatMap((action) => {
-      const row = report.callDecision?.find((each) => each.action === action && each.concurrency === 20);
+      const burst = report.callDecision?.find((each) => each.action === action && each.concurrency === 20)?.burst;
       return [
-        target(`call decision p50 ms, ${action}, c=20`, '≤ 250', row?.service.p50Ms, (v) => v <= 250),
-        target(`call decision p99 ms, ${action}, c=20`, '≤ 1000', row?.service.p99Ms, (v) => v <= 1000),
+        target(`call decision p50 ms, ${action}, burst of 20 calls`, '≤ 250', burst?.service.p50Ms, (v) => v <= 250),
+        target(`call decision p99 ms, ${action}, burst of 20 calls`, '≤ 1000', burst?.service.p99Ms, (v) => v <= 1000),
       ];
     }),
   ];
@@ -89,25 +90,48 @@ export function renderReadPath(rows: ReadRow[]): string[] {
   return lines;
 }
 
-/** The call-decision table: each action and concurrency, service beside direct. */
+/** A call-decision measurement's cells: latencies, ratios, counts, errors and CPU per call. */
+function callFigureCells(row: CallRunFigures): string {
+  const s = row.cpuMsPerCall.service;
+  const d = row.cpuMsPerCall.direct;
+  return `${row.direct.p50Ms} / ${row.direct.p99Ms} | ${row.service.p50Ms} / ${row.service.p99Ms} | ${fmt(row.p50Ratio)}× | ${fmt(row.p99Ratio)}× | ${row.direct.count} / ${row.service.count} | ${row.direct.errors + row.service.errors} | ${fmt(s.worker)} / ${fmt(s.api)} / ${fmt(s.temporal)} / ${fmt(s.sandbox)} | ${fmt(d.handler)} / ${fmt(d.sandbox)} |`;
+}
+
+const callFigureHeader = 'direct p50 / p99 | service p50 / p99 | p50 ratio | p99 ratio | calls (direct / service) | errors | service CPU ms per call: worker / api / temporal / sandbox | direct CPU ms per call: handler / sandbox |';
+const closedLoopName = (concurrency: number) => (concurrency > 1 ? 'back-to-back saturation' : 'one call at a time');
+
+/** The call-decision tables: the bursts (judged against the goal), then the closed loops, service beside direct. */
 export function renderCallDecision(rows: CallDecisionRow[]): string[] {
   const lines = ['### Call decision: signed call.initiated sent → answer or reject command received, sandbox clock (ms)', ''];
-  lines.push('| action | c | direct p50 / p99 | service p50 / p99 | p50 ratio | p99 ratio | calls (direct / service) | errors | service CPU ms per call: worker / api / temporal / sandbox | direct CPU ms per call: handler / sandbox |');
-  lines.push('|---|---|---|---|---|---|---|---|---|---|');
-  for (const row of rows) {
-    const s = row.cpuMsPerCall.service;
-    const d = row.cpuMsPerCall.direct;
+  const bursts = rows.filter((row) => row.burst);
+  if (bursts.length > 0) {
     lines.push(
-      `| ${row.action} | ${row.concurrency} | ${row.direct.p50Ms} / ${row.direct.p99Ms} | ${row.service.p50Ms} / ${row.service.p99Ms} | ${fmt(row.p50Ratio)}× | ${fmt(row.p99Ratio)}× | ${row.direct.count} / ${row.service.count} | ${row.direct.errors + row.service.errors} | ${fmt(s.worker)} / ${fmt(s.api)} / ${fmt(s.temporal)} / ${fmt(s.sandbox)} | ${fmt(d.handler)} / ${fmt(d.sandbox)} |`,
+      'Burst: that many calls rung at the same instant, each hung up once decided, the stack left to settle before the next round; the goal for 20 calls in progress is judged on these.',
+      '',
+      `| action | calls at once × rounds | ${callFigureHeader}`,
+      '|---|---|---|---|---|---|---|---|---|---|',
     );
+    for (const row of bursts) lines.push(`| ${row.action} | ${row.concurrency} × ${row.burst!.rounds} | ${callFigureCells(row.burst!)}`);
+    lines.push('');
   }
-  if (rows.some((row) => row.servicePhasesMs)) {
+  lines.push(
+    'Closed loop: c calls always in flight, the next rung as soon as one is decided. c=1 is one call at a time; above it is back-to-back saturation, whose latency is about c / calls per second: a capacity figure, with no target.',
+    '',
+    `| action | c | ${callFigureHeader} calls/s (direct / service) | closed loop |`,
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+  );
+  for (const row of rows) {
+    lines.push(`| ${row.action} | ${row.concurrency} | ${callFigureCells(row)} ${row.direct.perSecond} / ${row.service.perSecond} | ${closedLoopName(row.concurrency)} |`);
+  }
+  const phased = rows.flatMap((row) => [
+    ...(row.burst?.servicePhasesMs ? [{ action: row.action, load: `burst of ${row.concurrency}`, phases: row.burst.servicePhasesMs }] : []),
+    ...(row.servicePhasesMs ? [{ action: row.action, load: `c=${row.concurrency}, ${closedLoopName(row.concurrency)}`, phases: row.servicePhasesMs }] : []),
+  ]);
+  if (phased.length > 0) {
     lines.push('', 'Service calls by phase, p50 / p90 ms (a sample of each run\'s histories): `start` = call.initiated sent → workflow started, `pickup` → its first workflow task started, `worker` → the command received.', '');
-    lines.push('| action | c | start | pickup | worker |', '|---|---|---|---|---|');
-    for (const row of rows) {
-      const phases = row.servicePhasesMs;
-      if (!phases) continue;
-      lines.push(`| ${row.action} | ${row.concurrency} | ${phases.start.p50} / ${phases.start.p90} | ${phases.pickup.p50} / ${phases.pickup.p90} | ${phases.worker.p50} / ${phases.worker.p90} |`);
+    lines.push('| action | load | start | pickup | worker |', '|---|---|---|---|---|');
+    for (const { action, load, phases } of phased) {
+      lines.push(`| ${action} | ${load} | ${phases.start.p50} / ${phases.start.p90} | ${phases.pickup.p50} / ${phases.pickup.p90} | ${phases.worker.p50} / ${phases.worker.p90} |`);
     }
   }
   return lines;

@@ -14,13 +14,15 @@ export interface BenchSettings {
   /** Seconds per measured call-decision run, and the cap on calls in one. */
   callSeconds: number;
   maxCallsPerRun: number;
+  /** Rounds of the call-decision bursts (each of a concurrency's calls rung at once). */
+  callBurstRounds: number;
   /** Numbers provisioned for each incoming_call_action the calls ring. */
   callNumbersPerAction: number;
   logLevel: string;
 }
 
 export function benchSettings(quick: boolean, logLevel = 'info'): BenchSettings {
-  const calls = { callConcurrencies: [1, 20], callSeconds: quick ? 2 : 8, maxCallsPerRun: quick ? 200 : 2000, callNumbersPerAction: quick ? 2 : 5 };
+  const calls = { callConcurrencies: [1, 20], callSeconds: quick ? 2 : 8, maxCallsPerRun: quick ? 200 : 2000, callBurstRounds: quick ? 2 : 5, callNumbersPerAction: quick ? 2 : 5 };
   return quick
     ? { quick, latenciesMs: [0, 50], concurrencies: [1, 8], runSeconds: 1.5, maxRequestsPerRun: 300, readSeconds: 1, readConnections: 8, ...calls, logLevel }
     : { quick, latenciesMs: [0, 50], concurrencies: [1, 8, 32], runSeconds: 8, maxRequestsPerRun: 1500, readSeconds: 5, readConnections: 16, ...calls, logLevel };

@@ -42,3 +42,9 @@ export function summarize(latenciesMs: readonly number[], errors: number, durati
 export function ratio(a: number, b: number, digits = 2): number | null {
   return b > 0 ? round(a / b, digits) : null;
 }
+
+/** p50 and p90 of unsorted values, in whole ms. */
+export function p50p90(values: readonly number[]): { p50: number; p90: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { p50: Math.round(percentile(sorted, 50)), p90: Math.round(percentile(sorted, 90)) };
+}

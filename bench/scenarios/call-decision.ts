@@ -1,20 +1,20 @@
 import { randomInt } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import proto from '@temporalio/proto';
 import { workflowIds } from '../../domain/workflow-contract.js';
+import { runBursts } from '../burst.js';
 import { cpuWindow } from '../cpu.js';
+import { EventType, eventMs, eventName, fetchEvents, firstEventMs, spreadSample } from '../history-times.js';
 import { runClosedLoop } from '../load.js';
 import { seedSlots } from '../seed.js';
 import type { BenchSettings } from '../settings.js';
 import type { BenchStack } from '../stack.js';
-import { percentile, ratio, type RunStats } from '../stats.js';
+import { p50p90, ratio, type RunStats } from '../stats.js';
 
 export const callActions = ['auto_accept', 'auto_reject'] as const;
 export type CallAction = (typeof callActions)[number];
 
-export interface CallDecisionRow {
-  action: CallAction;
-  concurrency: number;
+/** One measured way of ringing, service beside direct. */
+export interface CallRunFigures {
   /**
    * ms from the sandbox starting to send the signed `call.initiated` to the answer or reject command
    * reaching it, both read from the sandbox's own records (one clock, ms resolution).
@@ -39,15 +39,30 @@ export interface CallDecisionRow {
   };
 }
 
+/**
+ * An action at a concurrency. The top-level figures are a closed loop: `concurrency` calls always in
+ * flight, each hung up once decided and the next rung at once. At c=1 that is one call at a time; above
+ * it is a back-to-back saturation test, whose latency is about concurrency / throughput (its calls/s is
+ * `service.perSecond`), so it measures capacity, not the decision time of that many calls in progress.
+ */
+export interface CallDecisionRow extends CallRunFigures {
+  action: CallAction;
+  concurrency: number;
+  /**
+   * Above c=1 (absent in reports from before it was measured): `concurrency` calls rung at the same
+   * instant, each timed as above and hung up once decided, the stack left to settle before the next round;
+   * the goal for calls in progress together is judged on these.
+   */
+  burst?: CallRunFigures & { rounds: number };
+}
+
 /** The parts of the sandbox's call record (`GET /_sandbox/calls/{id}`) the measurement reads. */
 interface SandboxCall {
   state: 'parked' | 'answered' | 'hangup';
-  events: { event_type: string; sent_at: string | null }[];
+  events: { event_type: string; sent_at: string | null; status: number | null }[];
   commands: { action: string; received_at: string; outcome: string }[];
 }
 
-/** How often a waiting call is looked at: the latency comes from the sandbox's timestamps, so this only sets the load the polling adds. */
-const pollMs = 50;
 const callTimeoutMs = 15_000;
 const json = { 'content-type': 'application/json' };
 
@@ -58,18 +73,18 @@ async function sandboxRequest<T>(url: string, init?: RequestInit): Promise<T> {
   return JSON.parse(text) as T;
 }
 
-/**
- * Rings `to` through the sandbox and waits for the first applied answer or reject; resolves the ms from
- * the start of `call.initiated`'s delivery to the command's arrival, then hangs an answered call up
- * from the caller's side (not timed), so calls do not pile up.
- */
 interface MeasuredCall {
   callControlId: string;
   sentAtMs: number;
   receivedAtMs: number;
 }
 
-async function ringAndMeasure(sandboxUrl: string, to: string, expected: 'answer' | 'reject', measured?: MeasuredCall[]): Promise<number> {
+/**
+ * Rings `to` through the sandbox and waits (one request the sandbox holds, no polling) for the first
+ * applied answer or reject; resolves the call with the start of `call.initiated`'s delivery and the
+ * command's arrival, then hangs an answered call up from the caller's side (not timed).
+ */
+async function ringAndMeasure(sandboxUrl: string, to: string, expected: 'answer' | 'reject'): Promise<MeasuredCall> {
   const from = `+1555${String(randomInt(0, 10_000_000)).padStart(7, '0')}`;
   const { call_control_id: id } = await sandboxRequest<{ call_control_id: string }>(`${sandboxUrl}/_sandbox/calls`, {
     method: 'POST',
@@ -77,44 +92,31 @@ async function ringAndMeasure(sandboxUrl: string, to: string, expected: 'answer'
     body: JSON.stringify({ to, from }),
   });
   const callUrl = `${sandboxUrl}/_sandbox/calls/${encodeURIComponent(id)}`;
-  const deadline = Date.now() + callTimeoutMs;
-  for (;;) {
-    await new Promise((resolve) => setTimeout(resolve, pollMs));
-    const call = await sandboxRequest<SandboxCall>(callUrl);
-    const command = call.commands.find((each) => each.outcome === 'applied' && (each.action === 'answer' || each.action === 'reject'));
-    const sentAt = call.events.find((each) => each.event_type === 'call.initiated')?.sent_at;
-    if (command && sentAt) {
-      if (command.action !== expected) throw new Error(`expected ${expected}, the call got ${command.action}`);
-      if (call.state !== 'hangup') await sandboxRequest(`${callUrl}/hangup`, { method: 'POST', headers: json, body: '{}' });
-      measured?.push({ callControlId: id, sentAtMs: Date.parse(sentAt), receivedAtMs: Date.parse(command.received_at) });
-      return Date.parse(command.received_at) - Date.parse(sentAt);
-    }
+  const call = await sandboxRequest<SandboxCall>(`${callUrl}?wait_for=decision&timeout_ms=${callTimeoutMs}`);
+  const command = call.commands.find((each) => each.outcome === 'applied' && (each.action === 'answer' || each.action === 'reject'));
+  const sentAt = call.events.find((each) => each.event_type === 'call.initiated')?.sent_at;
+  if (!command || !sentAt) {
     if (call.state === 'hangup') throw new Error(`the call ended without an answer or reject (commands: ${JSON.stringify(call.commands)})`);
-    if (Date.now() > deadline) throw new Error(`no answer or reject within ${callTimeoutMs} ms`);
+    throw new Error(`no answer or reject within ${callTimeoutMs} ms`);
   }
+  if (command.action !== expected) throw new Error(`expected ${expected}, the call got ${command.action}`);
+  if (call.state !== 'hangup') await sandboxRequest(`${callUrl}/hangup`, { method: 'POST', headers: json, body: '{}' });
+  return { callControlId: id, sentAtMs: Date.parse(sentAt), receivedAtMs: Date.parse(command.received_at) };
 }
+
+const latencyOf = (call: MeasuredCall) => call.receivedAtMs - call.sentAtMs;
 
 /** How many of a service run's calls have their histories read for `servicePhasesMs`. */
 const phaseSample = 60;
-const { EventType } = proto.temporal.api.enums.v1;
 
 /** `servicePhasesMs` of a sample of the run's calls (spread over the run); calls whose history cannot be read are left out. */
-async function servicePhases(client: Client, calls: MeasuredCall[]): Promise<CallDecisionRow['servicePhasesMs']> {
-  const step = Math.max(1, Math.floor(calls.length / phaseSample));
-  const sample = calls.filter((_, i) => i % step === 0).slice(0, phaseSample);
+async function servicePhases(client: Client, calls: MeasuredCall[]): Promise<CallRunFigures['servicePhasesMs']> {
   const phases = { start: [] as number[], pickup: [] as number[], worker: [] as number[] };
   await Promise.all(
-    sample.map(async (call) => {
-      const history = await client.workflow
-        .getHandle(workflowIds.call(call.callControlId))
-        .fetchHistory()
-        .catch(() => undefined);
-      const timeOf = (type: proto.temporal.api.enums.v1.EventType) => {
-        const time = history?.events?.find((event) => event.eventType === type)?.eventTime;
-        return time ? Number(time.seconds) * 1000 + (time.nanos ?? 0) / 1e6 : undefined;
-      };
-      const started = timeOf(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED);
-      const taskStarted = timeOf(EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED);
+    spreadSample(calls, phaseSample).map(async (call) => {
+      const events = await fetchEvents(client, workflowIds.call(call.callControlId));
+      const started = firstEventMs(events, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED);
+      const taskStarted = firstEventMs(events, EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED);
       if (started === undefined || taskStarted === undefined) return;
       phases.start.push(started - call.sentAtMs);
       phases.pickup.push(taskStarted - started);
@@ -122,30 +124,46 @@ async function servicePhases(client: Client, calls: MeasuredCall[]): Promise<Cal
     }),
   );
   if (phases.start.length === 0) return undefined;
-  const figures = (values: number[]) => {
-    const sorted = [...values].sort((a, b) => a - b);
-    return { p50: Math.round(percentile(sorted, 50)), p90: Math.round(percentile(sorted, 90)) };
-  };
-  return { start: figures(phases.start), pickup: figures(phases.pickup), worker: figures(phases.worker) };
+  return { start: p50p90(phases.start), pickup: p50p90(phases.pickup), worker: p50p90(phases.worker) };
 }
 
 /** `slowestServiceCall`: the events of the slowest call's history that came before its command reached the sandbox. */
 async function slowestCall(client: Client, calls: MeasuredCall[]): Promise<string | undefined> {
-  const slowest = calls.reduce<MeasuredCall | undefined>((worst, call) => (!worst || call.receivedAtMs - call.sentAtMs > worst.receivedAtMs - worst.sentAtMs ? call : worst), undefined);
+  const slowest = calls.reduce<MeasuredCall | undefined>((worst, call) => (!worst || latencyOf(call) > latencyOf(worst) ? call : worst), undefined);
   if (!slowest) return undefined;
-  const history = await client.workflow
-    .getHandle(workflowIds.call(slowest.callControlId))
-    .fetchHistory()
-    .catch(() => undefined);
-  const events = (history?.events ?? []).flatMap((event) => {
-    const time = event.eventTime;
-    const at = time ? Number(time.seconds) * 1000 + (time.nanos ?? 0) / 1e6 : NaN;
+  const events = (await fetchEvents(client, workflowIds.call(slowest.callControlId))) ?? [];
+  const before = events.flatMap((event) => {
+    const at = eventMs(event);
     if (!(at <= slowest.receivedAtMs)) return [];
-    const name = (EventType[event.eventType ?? 0] ?? String(event.eventType)).replace('EVENT_TYPE_', '');
     const poller = event.workflowTaskStartedEventAttributes?.identity;
-    return [`${name}@${Math.round(at - slowest.sentAtMs)}${poller ? `(${poller})` : ''}`];
+    return [`${eventName(event)}@${Math.round(at - slowest.sentAtMs)}${poller ? `(${poller})` : ''}`];
   });
-  return [...events, `command@${slowest.receivedAtMs - slowest.sentAtMs}`].join(' ');
+  return [...before, `command@${latencyOf(slowest)}`].join(' ');
+}
+
+/** How long a burst round may take to settle before the next one rings anyway. */
+const settleMs = 10_000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Waits (at most `settleMs`) until a burst round's calls are over everywhere: their workflows closed
+ * (service; one long poll each, no polling) and every event of theirs delivered by the sandbox (the
+ * hangup reached the API or the handler), then a short pause for the row writes behind the last events.
+ */
+async function settleCalls(sandboxUrl: string, calls: MeasuredCall[], client?: Client): Promise<void> {
+  const deadline = Date.now() + settleMs;
+  if (client) {
+    const closed = Promise.all(calls.map((call) => client.workflow.getHandle(workflowIds.call(call.callControlId)).result().catch(() => undefined)));
+    await Promise.race([closed, sleep(settleMs)]);
+  }
+  for (;;) {
+    const records = await Promise.all(
+      calls.map((call) => sandboxRequest<SandboxCall>(`${sandboxUrl}/_sandbox/calls/${encodeURIComponent(call.callControlId)}`)),
+    );
+    if (records.every((record) => record.state === 'hangup' && record.events.every((event) => event.status !== null)) || Date.now() > deadline) break;
+    await sleep(100);
+  }
+  await sleep(200);
 }
 
 /** Where the sandbox sends call events; it accepts the stream sink's self-signed certificate. */
@@ -194,57 +212,93 @@ export async function runCallDecision(stack: BenchStack, settings: BenchSettings
     await stack.restartSandbox(60_000, 0, { signing: true, webhookUrl: apiUrl });
     const numbers = await provisionNumbers(stack, settings.callNumbersPerAction, streamUrl);
 
-    const run = async (action: CallAction, concurrency: number, webhookUrl: string, processes: { name: string; pid: number | null }[]) => {
-      await setWebhookUrl(stack, webhookUrl);
-      const expected = action === 'auto_accept' ? 'answer' : 'reject';
-      const targets = numbers[action];
-      const measured: MeasuredCall[] = [];
-      const ring = (n: number, into?: MeasuredCall[]) => ringAndMeasure(stack.sandboxUrl, targets[n % targets.length]!, expected, into);
-      for (let i = 0; i < Math.max(2, concurrency); i += 1) await ring(i);
-      const cpu = cpuWindow(processes);
-      const stats = await runClosedLoop({ concurrency, durationMs: settings.callSeconds * 1000, maxRequests: settings.maxCallsPerRun, request: (_worker, n) => ring(n, measured) });
+    const ring = (action: CallAction, n: number) => ringAndMeasure(stack.sandboxUrl, numbers[action][n % numbers[action].length]!, action === 'auto_accept' ? 'answer' : 'reject');
+    const sandbox = () => ({ name: 'sandbox', pid: stack.sandboxPid() });
+    const sides = {
+      direct: { webhookUrl: handlerUrl, processes: () => [{ name: 'handler', pid: handler.pid }, sandbox()], client: undefined },
+      service: {
+        webhookUrl: apiUrl,
+        processes: () => [{ name: 'worker', pid: stack.worker.pid }, { name: 'api', pid: stack.api.pid }, { name: 'temporal', pid: stack.temporalPid }, sandbox()],
+        client,
+      },
+    };
+    type Side = (typeof sides)[keyof typeof sides];
+
+    /** Warms up, then measures `measure` with the side's webhook URL, and its CPU per call. */
+    const measured = async (side: Side, action: CallAction, warmup: number, measure: () => Promise<RunStats & { firstError?: string; results: MeasuredCall[] }>) => {
+      await setWebhookUrl(stack, side.webhookUrl);
+      for (let i = 0; i < warmup; i += 1) await ring(action, i);
+      const cpu = cpuWindow(side.processes());
+      const { results, ...stats } = await measure();
       const cpuMs = cpu.perOperation(stats.count + stats.errors);
       // The last calls' hangup events are still on their way: let them land where they belong.
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      return { stats, cpuMs, measured };
+      await sleep(500);
+      return { stats, cpuMs, results };
+    };
+    const closedLoop = (side: Side, action: CallAction, concurrency: number) =>
+      measured(side, action, Math.max(2, concurrency), async () => {
+        const results: MeasuredCall[] = [];
+        const stats = await runClosedLoop({
+          concurrency,
+          durationMs: settings.callSeconds * 1000,
+          maxRequests: settings.maxCallsPerRun,
+          request: async (_worker, n) => {
+            const call = await ring(action, n);
+            results.push(call);
+            return latencyOf(call);
+          },
+        });
+        return { ...stats, results };
+      });
+    const bursts = (side: Side, action: CallAction, size: number) =>
+      measured(side, action, 2, () =>
+        runBursts({ size, rounds: settings.callBurstRounds, request: (n) => ring(action, n), latencyOf, settle: (calls) => settleCalls(stack.sandboxUrl, calls, side.client) }),
+      );
+    /** Service beside direct for one way of ringing, with where the service's time went. */
+    const figures = async (
+      direct: Awaited<ReturnType<typeof closedLoop>>,
+      service: Awaited<ReturnType<typeof closedLoop>>,
+    ): Promise<CallRunFigures> => ({
+      direct: direct.stats,
+      service: service.stats,
+      p50Ratio: ratio(service.stats.p50Ms, direct.stats.p50Ms),
+      p99Ratio: ratio(service.stats.p99Ms, direct.stats.p99Ms),
+      servicePhasesMs: await servicePhases(client, service.results),
+      slowestServiceCall: await slowestCall(client, service.results),
+      cpuMsPerCall: {
+        service: { worker: service.cpuMs.worker ?? null, api: service.cpuMs.api ?? null, temporal: service.cpuMs.temporal ?? null, sandbox: service.cpuMs.sandbox ?? null },
+        direct: { handler: direct.cpuMs.handler ?? null, sandbox: direct.cpuMs.sandbox ?? null },
+      },
+    });
+    const report = (label: string, row: CallRunFigures) => {
+      const { direct, service, servicePhasesMs: phases, slowestServiceCall: slowest } = row;
+      const firstError = service.firstError ?? direct.firstError;
+      const phaseText = phases
+        ? `; service phases p50/p90: start ${phases.start.p50}/${phases.start.p90}, pickup ${phases.pickup.p50}/${phases.pickup.p90}, worker ${phases.worker.p50}/${phases.worker.p90} ms`
+        : '';
+      if (slowest) log(`calls ${label}: slowest service call: ${slowest}`);
+      log(
+        `calls ${label}: direct p50 ${direct.p50Ms} ms p99 ${direct.p99Ms} ms, service p50 ${service.p50Ms} ms p99 ${service.p99Ms} ms, ` +
+          `${service.perSecond} calls/s (errors ${direct.errors + service.errors}${firstError ? `: ${firstError}` : ''})${phaseText}`,
+      );
     };
 
     const rows: CallDecisionRow[] = [];
     for (const action of callActions) {
       for (const concurrency of settings.callConcurrencies) {
-        const sandbox = { name: 'sandbox', pid: stack.sandboxPid() };
-        const direct = await run(action, concurrency, handlerUrl, [{ name: 'handler', pid: handler.pid }, sandbox]);
-        const service = await run(action, concurrency, apiUrl, [
-          { name: 'worker', pid: stack.worker.pid },
-          { name: 'api', pid: stack.api.pid },
-          { name: 'temporal', pid: stack.temporalPid },
-          sandbox,
-        ]);
-        rows.push({
-          action,
-          concurrency,
-          direct: direct.stats,
-          service: service.stats,
-          p50Ratio: ratio(service.stats.p50Ms, direct.stats.p50Ms),
-          p99Ratio: ratio(service.stats.p99Ms, direct.stats.p99Ms),
-          servicePhasesMs: await servicePhases(client, service.measured),
-          slowestServiceCall: await slowestCall(client, service.measured),
-          cpuMsPerCall: {
-            service: { worker: service.cpuMs.worker ?? null, api: service.cpuMs.api ?? null, temporal: service.cpuMs.temporal ?? null, sandbox: service.cpuMs.sandbox ?? null },
-            direct: { handler: direct.cpuMs.handler ?? null, sandbox: direct.cpuMs.sandbox ?? null },
-          },
-        });
-        const firstError = service.stats.firstError ?? direct.stats.firstError;
-        const phases = rows.at(-1)?.servicePhasesMs;
-        const phaseText = phases
-          ? `; service phases p50/p90: start ${phases.start.p50}/${phases.start.p90}, pickup ${phases.pickup.p50}/${phases.pickup.p90}, worker ${phases.worker.p50}/${phases.worker.p90} ms`
-          : '';
-        const slowest = rows.at(-1)?.slowestServiceCall;
-        if (slowest) log(`calls ${action} c=${concurrency}: slowest service call: ${slowest}`);
-        log(
-          `calls ${action} c=${concurrency}: direct p50 ${direct.stats.p50Ms} ms p99 ${direct.stats.p99Ms} ms, ` +
-            `service p50 ${service.stats.p50Ms} ms p99 ${service.stats.p99Ms} ms (errors ${direct.stats.errors + service.stats.errors}${firstError ? `: ${firstError}` : ''})${phaseText}`,
-        );
+        // The burst first, on a settled stack; then the closed loop at the same concurrency.
+        let burst: CallDecisionRow['burst'];
+        if (concurrency > 1) {
+          const direct = await bursts(sides.direct, action, concurrency);
+          const service = await bursts(sides.service, action, concurrency);
+          burst = { rounds: settings.callBurstRounds, ...(await figures(direct, service)) };
+          report(`${action} burst of ${concurrency} x ${settings.callBurstRounds} rounds`, burst);
+        }
+        const direct = await closedLoop(sides.direct, action, concurrency);
+        const service = await closedLoop(sides.service, action, concurrency);
+        const row: CallDecisionRow = { action, concurrency, ...(await figures(direct, service)), ...(burst ? { burst } : {}) };
+        rows.push(row);
+        report(`${action} c=${concurrency}${concurrency > 1 ? ' back-to-back saturation' : ''}`, row);
       }
     }
     return rows;
