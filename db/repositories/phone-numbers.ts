@@ -11,7 +11,9 @@ import {
 import type { ProvisioningFailureType } from '../../domain/failures.js';
 import { liveStatuses, phoneNumberStatuses, type CallSettings, type PhoneNumberStatus } from '../../domain/phone-number.js';
 import type { ProvisioningStep } from '../../domain/workflow-contract.js';
+import type pg from 'pg';
 import { pgPoolOf } from '../connect.js';
+import { batchReads } from '../read-batch.js';
 import type { Database, NewPhoneNumber, PhoneNumberRow, PhoneNumberTable } from '../schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -111,33 +113,47 @@ const viewColumns = [
   'failure_type',
 ] as const satisfies readonly Exclude<keyof PhoneNumberView, 'created_at' | 'updated_at'>[];
 
+const viewSelection = [...viewColumns, isoUtc('created_at'), isoUtc('updated_at')] as const;
+
+/** `= any($1::uuid[])`: the statements that answer a batch of reads (see `batchReads`) in one round trip. */
+const anyUuid = sql<string>`any(${''}::uuid[])`;
+
 const phoneNumberViewByIdStatement: ReadStatement = {
   name: 'api_phone_number_view_by_id',
-  text: compileOnly
-    .selectFrom('phone_numbers')
-    .select([...viewColumns, isoUtc('created_at'), isoUtc('updated_at')])
-    .where('id', '=', '')
-    .compile().sql,
+  text: compileOnly.selectFrom('phone_numbers').select(viewSelection).where('id', '=', '').compile().sql,
 };
 
-/** One statement per set of statuses, written as literals so that the live-number partial index applies to its generic plan. */
+const phoneNumberViewsByIdsStatement: ReadStatement = {
+  name: 'api_phone_number_views_by_ids',
+  text: compileOnly.selectFrom('phone_numbers').select(viewSelection).where('id', '=', anyUuid).compile().sql,
+};
+
+/**
+ * One statement per set of statuses (and per one organization or many), written as literals so that the
+ * live-number partial index applies to its generic plan.
+ */
 const listStatements = new Map<string, ReadStatement>();
 
-function listStatement(statuses: readonly PhoneNumberStatus[]): ReadStatement {
-  const wanted = phoneNumberStatuses.filter((status) => statuses.includes(status));
-  // Statement names stop at 63 characters: the set is named by its bits in phoneNumberStatuses order.
-  const key = String(phoneNumberStatuses.reduce((bits, status, bit) => (wanted.includes(status) ? bits | (1 << bit) : bits), 0));
+/** The key of a set of statuses: its bits in phoneNumberStatuses order (statement names stop at 63 characters). */
+const statusSetKey = (statuses: readonly PhoneNumberStatus[]): string =>
+  String(phoneNumberStatuses.reduce((bits, status, bit) => (statuses.includes(status) ? bits | (1 << bit) : bits), 0));
+
+function listStatement(statuses: readonly PhoneNumberStatus[], organizations: 'one' | 'many'): ReadStatement {
+  const bits = statusSetKey(statuses);
+  const key = `${organizations}:${bits}`;
   let statement = listStatements.get(key);
   if (!statement) {
+    const wanted = phoneNumberStatuses.filter((status) => statuses.includes(status));
     const text = compileOnly
       .selectFrom('phone_numbers')
-      .select([...viewColumns, isoUtc('created_at'), isoUtc('updated_at')])
-      .where('organization_id', '=', '')
+      .select(viewSelection)
+      .where('organization_id', '=', organizations === 'one' ? '' : anyUuid)
       .where('status', 'in', wanted.map((status) => sql.lit(status)))
       .orderBy('created_at', 'desc')
       .orderBy('id', 'desc')
       .compile().sql;
-    statement = { name: `api_phone_number_views_of_organization_${key}`, text };
+    const name = organizations === 'one' ? `api_phone_number_views_of_organization_${bits}` : `api_phone_number_views_of_organizations_${bits}`;
+    statement = { name, text };
     listStatements.set(key, statement);
   }
   return statement;
@@ -150,8 +166,67 @@ function listStatement(statuses: readonly PhoneNumberStatus[]): ReadStatement {
  */
 async function runReadStatement<Row>(db: Db, statement: ReadStatement, values: unknown[]): Promise<Row[]> {
   const pool = pgPoolOf(db);
-  if (pool) return (await pool.query({ name: statement.name, text: statement.text, values })).rows as Row[];
+  if (pool) return queryPool<Row>(pool, statement, values);
   return (await db.executeQuery<Row>(CompiledQuery.raw(statement.text, values))).rows;
+}
+
+async function queryPool<Row>(pool: pg.Pool, statement: ReadStatement, values: unknown[]): Promise<Row[]> {
+  return (await pool.query({ name: statement.name, text: statement.text, values })).rows as Row[];
+}
+
+/** A uuid as PostgreSQL prints it: the batched reads match their rows by it, and a malformed one must not fail a whole batch. */
+const canonicalUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The GET routes' reads on one pool, batched per turn of the event loop (see `batchReads`). */
+interface BatchedViewReads {
+  byId: (id: string) => Promise<PhoneNumberView | undefined>;
+  /** Per set of statuses (`statusSetKey`): an organization's numbers in them, newest first. */
+  ofOrganization: Map<string, (organizationId: string) => Promise<PhoneNumberView[] | undefined>>;
+}
+
+const batchedViewReads = new WeakMap<pg.Pool, BatchedViewReads>();
+
+function batchedReadsOf(pool: pg.Pool): BatchedViewReads {
+  let reads = batchedViewReads.get(pool);
+  if (!reads) {
+    reads = {
+      byId: batchReads(async (ids) => {
+        const rows =
+          ids.length === 1
+            ? await queryPool<PhoneNumberView>(pool, phoneNumberViewByIdStatement, ids)
+            : await queryPool<PhoneNumberView>(pool, phoneNumberViewsByIdsStatement, [ids]);
+        return new Map(rows.map((row) => [row.id, row]));
+      }),
+      ofOrganization: new Map(),
+    };
+    batchedViewReads.set(pool, reads);
+  }
+  return reads;
+}
+
+/** The batched list read for this set of statuses: one statement for all organizations asked for in a turn. */
+function batchedListOf(pool: pg.Pool, statuses: readonly PhoneNumberStatus[]) {
+  const { ofOrganization } = batchedReadsOf(pool);
+  const key = statusSetKey(statuses);
+  let read = ofOrganization.get(key);
+  if (!read) {
+    read = batchReads(async (organizationIds) => {
+      const rows =
+        organizationIds.length === 1
+          ? await queryPool<PhoneNumberView>(pool, listStatement(statuses, 'one'), organizationIds)
+          : await queryPool<PhoneNumberView>(pool, listStatement(statuses, 'many'), [organizationIds]);
+      // Each organization's rows keep the statement's order (newest first).
+      const byOrganization = new Map<string, PhoneNumberView[]>();
+      for (const row of rows) {
+        const listed = byOrganization.get(row.organization_id);
+        if (listed) listed.push(row);
+        else byOrganization.set(row.organization_id, [row]);
+      }
+      return byOrganization;
+    });
+    ofOrganization.set(key, read);
+  }
+  return read;
 }
 
 /**
@@ -163,20 +238,34 @@ export async function readPhoneNumberById(db: Db, phoneNumberId: string): Promis
   return rows[0];
 }
 
-/** The number with this id in any organization as GET /numbers/{id} shows it (see `PhoneNumberView`), through a prepared statement. */
+/**
+ * The number with this id in any organization as GET /numbers/{id} shows it (see `PhoneNumberView`),
+ * through a prepared statement. On a PostgreSQL pool, the reads of one turn of the event loop share one
+ * statement (see `batchReads`): callers asking for the same id get the same object, not to be changed.
+ */
 export async function readPhoneNumberView(db: Db, phoneNumberId: string): Promise<PhoneNumberView | undefined> {
+  const pool = pgPoolOf(db);
+  const id = phoneNumberId.toLowerCase();
+  if (pool && canonicalUuid.test(id)) return batchedReadsOf(pool).byId(id);
   const rows = await runReadStatement<PhoneNumberView>(db, phoneNumberViewByIdStatement, [phoneNumberId]);
   return rows[0];
 }
 
-/** `listPhoneNumbers` for the API's GET /numbers: the same numbers in the same order, as `PhoneNumberView`s, through a prepared statement. */
+/**
+ * `listPhoneNumbers` for the API's GET /numbers: the same numbers in the same order, as `PhoneNumberView`s,
+ * through a prepared statement. On a PostgreSQL pool, the lists asked for in one turn of the event loop
+ * share one statement (see `batchReads`): callers asking for the same list get the same array, not to be changed.
+ */
 export async function readPhoneNumberViews(
   db: Db,
   organizationId: string,
   statuses: readonly PhoneNumberStatus[],
 ): Promise<PhoneNumberView[]> {
   if (!statuses.some((status) => phoneNumberStatuses.includes(status))) return [];
-  return runReadStatement<PhoneNumberView>(db, listStatement(statuses), [organizationId]);
+  const pool = pgPoolOf(db);
+  const organization = organizationId.toLowerCase();
+  if (pool && canonicalUuid.test(organization)) return (await batchedListOf(pool, statuses)(organization)) ?? [];
+  return runReadStatement<PhoneNumberView>(db, listStatement(statuses, 'one'), [organizationId]);
 }
 
 /** The number with this id in any organization (the caller tells 403 from 404), or undefined. */

@@ -2,7 +2,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, test, vi } from 'vitest';
 import { sql, type Kysely } from 'kysely';
 import { createDatabase, pgPoolOf } from '../../../db/connect.js';
 import { createMigrator } from '../../../db/migrator.js';
@@ -103,6 +103,41 @@ describe('prepared phone-number reads', () => {
   test('when read through the PostgreSQL pool, then the rows are those of the query-builder reads, in the same order', async () => {
     expect(pgPoolOf(db)).toBeDefined();
     await expectSameAsBuilderReads(db);
+  });
+
+  test('when reads are asked for in one turn through the pool, then one statement per kind answers each caller with its own rows', async () => {
+    const pool = pgPoolOf(db)!;
+    const first = await seedNumbers(db);
+    const second = await seedNumbers(db);
+    const ids = [...first.ids, ...second.ids];
+    const expectedViews = await Promise.all(ids.map(async (id) => viewOf((await findPhoneNumberById(db, id))!)));
+    const expectedLists = await Promise.all(
+      [first.mine, second.mine].flatMap((organizationId) => [liveStatuses, ['failed'] as const].map(async (statuses) => (await listPhoneNumbers(db, organizationId, statuses)).map(viewOf))),
+    );
+    const queries = vi.spyOn(pool, 'query');
+    try {
+      const [views, upperCase, unknown, lists] = await Promise.all([
+        Promise.all(ids.map((id) => readPhoneNumberView(db, id))),
+        readPhoneNumberView(db, ids[0]!.toUpperCase()),
+        readPhoneNumberView(db, randomUUID()),
+        Promise.all([first.mine, second.mine].flatMap((organizationId) => [liveStatuses, ['failed'] as const].map((statuses) => readPhoneNumberViews(db, organizationId, statuses)))),
+      ]);
+      // By id, live lists, failed lists: three statements for the 21 reads.
+      expect(queries).toHaveBeenCalledTimes(3);
+      expect(views).toEqual(expectedViews);
+      expect(upperCase).toEqual(expectedViews[0]);
+      expect(unknown).toBeUndefined();
+      expect(lists).toEqual(expectedLists);
+    } finally {
+      queries.mockRestore();
+    }
+  });
+
+  test('when a malformed id is read in the same turn as others, then only that read fails', async () => {
+    const { ids } = await seedNumbers(db);
+    const [malformed, good] = await Promise.allSettled([readPhoneNumberView(db, 'not-a-uuid'), readPhoneNumberView(db, ids[0]!)]);
+    expect(malformed.status).toBe('rejected');
+    expect(good).toEqual({ status: 'fulfilled', value: viewOf((await findPhoneNumberById(db, ids[0]!))!) });
   });
 
   test('when read from the embedded database (npm start), then the same statements answer the same rows through Kysely', async () => {
