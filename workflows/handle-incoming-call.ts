@@ -1,4 +1,4 @@
-import { condition, log, proxyLocalActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { condition, log, proxyLocalActivities, setHandler, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/create-activities.js';
 import type { CallProgressChange, IncomingCallTarget } from '../activities/call-activities.js';
 import {
@@ -84,9 +84,12 @@ export async function handleIncomingCall(input: HandleIncomingCallInput): Promis
 
   const call = { workflowId, callControlId: input.callControlId };
   const hangupWaitMs = input.hangupWaitMs ?? defaultHangupWaitMs;
-  /** After a command that ends the call, its `call.hangup` is on its way: waits for it (at most `hangupWaitMs`). */
+  /**
+   * After a command that ends the call, its `call.hangup` is on its way: waits for it (at most `hangupWaitMs`).
+   * The timer is left to lapse, not cancelled: the workflow completes with it pending, one command less.
+   */
   const awaitHangup = async () => {
-    if (!hungUp()) await condition(() => hungUp() !== null, hangupWaitMs);
+    if (!hungUp()) await Promise.race([condition(() => hungUp() !== null), sleep(hangupWaitMs)]);
   };
   /**
    * Rejects the call, then waits for its `call.hangup` before the workflow goes on to complete: a workflow
@@ -135,8 +138,12 @@ export async function handleIncomingCall(input: HandleIncomingCallInput): Promis
     return progress;
   }
 
+  /** What the next row write carries besides its own change (the answer's stream URL and reason). */
+  let unwritten: CallProgressChange = {};
   const record = async (change: CallProgressChange) => {
-    const status = await rowWrites.recordCallProgress.executeWithOptions({ summary: `Record ${change.status ?? 'the decision'}` }, [callId, change]);
+    const write = { ...unwritten, ...change };
+    unwritten = {};
+    const status = await rowWrites.recordCallProgress.executeWithOptions({ summary: `Record ${change.status ?? 'the decision'}` }, [callId, write]);
     progress.status = status ?? change.status ?? progress.status;
     return progress;
   };
@@ -173,7 +180,8 @@ export async function handleIncomingCall(input: HandleIncomingCallInput): Promis
       return record({ status: 'failed', decision_reason: decision.reason, ended_at: now() });
     } else {
       answerSent = true;
-      await record({ client_websocket_url: streamUrl, decision_reason: decision.reason });
+      // Written with `call.answered`, which follows the answer at once (or with the end): one row write less per call.
+      unwritten = { client_websocket_url: streamUrl, decision_reason: decision.reason };
     }
   }
 
@@ -189,14 +197,16 @@ export async function handleIncomingCall(input: HandleIncomingCallInput): Promis
   }
   if (decision.kind === 'ignore') await record({ decision_reason: decision.reason });
 
-  // Answered or ignored: follow the call until it hangs up.
+  // Answered or ignored: follow the call until it hangs up. One timer for CALL_MAX_DURATION_MS, left
+  // pending when the call ends: no timer started and cancelled around each event.
+  const pastMaxDuration = sleep(Math.max(deadline - Date.now(), 1)).then(() => 'max_duration' as const);
   let answerRecorded = false;
   let ourReason: HangupReason | null = null;
   while (!hungUp()) {
-    const requestedOrAnswered = await condition(
-      () => hungUp() !== null || (signals.answered !== null && !answerRecorded) || signals.hangupRequested,
-      Math.max(deadline - Date.now(), 1),
-    );
+    const woken = await Promise.race([
+      condition(() => hungUp() !== null || (signals.answered !== null && !answerRecorded) || signals.hangupRequested),
+      pastMaxDuration,
+    ]);
     if (hungUp()) break;
     const answered = signals.answered;
     if (answered && !answerRecorded) {
@@ -204,7 +214,7 @@ export async function handleIncomingCall(input: HandleIncomingCallInput): Promis
       await record({ status: 'answered', started_at: answered.occurredAt });
       continue;
     }
-    ourReason = requestedOrAnswered ? 'local' : 'max_duration';
+    ourReason = woken === 'max_duration' && !signals.hangupRequested ? 'max_duration' : 'local';
     log.info('hanging the call up', { callId, reason: ourReason });
     const result = answerSent
       ? await sendCommand(() => commands.hangUpCall.executeWithOptions({ summary: `Hang up (${ourReason})` }, [call]))
