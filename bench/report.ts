@@ -137,6 +137,28 @@ export function renderCallDecision(rows: CallDecisionRow[]): string[] {
   return lines;
 }
 
+/**
+ * Where the service's provisioning time went at c=1, one column per carrier latency: each phase's mean and
+ * p50 ms per provisioning over a sample of histories, and how often it occurred in one; nothing without phases.
+ */
+export function renderProvisioningPhases(rows: ProvisioningRow[]): string[] {
+  const phased = rows.filter((row) => row.servicePhases);
+  if (phased.length === 0) return [];
+  const lines = ['', '### Provisioning at c=1: where the service\'s time goes (POST /numbers → 201 split by a sample of its workflow histories; mean / p50 ms per provisioning, × times per provisioning)', ''];
+  lines.push(`| phase | ${phased.map((row) => `${row.latencyMs} ms carrier`).join(' | ')} |`, `|---|${phased.map(() => '---|').join('')}`);
+  const names = [...new Set(phased.flatMap((row) => row.servicePhases!.phases.map((each) => each.phase)))];
+  for (const name of names) {
+    const cells = phased.map((row) => {
+      const phase = row.servicePhases!.phases.find((each) => each.phase === name);
+      return phase ? `${phase.meanMs} / ${phase.p50Ms} (×${phase.perProvisioning})` : '–';
+    });
+    lines.push(`| ${name.startsWith('  ') ? `↳ ${name.trim()}` : name} | ${cells.join(' | ')} |`);
+  }
+  lines.push(`| **service, request → 201** (sampled mean; the run's p50) | ${phased.map((row) => `**${row.servicePhases!.meanMs}** (${row.servicePhases!.sampled} sampled); ${row.service.p50Ms}`).join(' | ')} |`);
+  lines.push(`| direct chain (the run's mean; p50) | ${phased.map((row) => `${row.direct.meanMs}; ${row.direct.p50Ms}`).join(' | ')} |`);
+  return lines;
+}
+
 export function renderMarkdown(report: BenchReport): string {
   const lines: string[] = [];
   lines.push('### Provisioning: POST /numbers → 201 (service) vs the same activities called directly (direct)', '');
@@ -160,6 +182,7 @@ export function renderMarkdown(report: BenchReport): string {
       `| ${row.latencyMs} ms | ${row.concurrency} | ${fmt(service?.worker)} | ${fmt(service?.api)} | ${fmt(service?.temporal)} | ${fmt(service?.sandbox)} | ${fmt(total === null ? null : Math.round(total * 10) / 10)} | ${fmt(direct?.bench)} | ${fmt(direct?.sandbox)} |`,
     );
   }
+  lines.push(...renderProvisioningPhases(report.provisioning));
   const ceiling = report.engineCeiling;
   lines.push('', `### Engine ceiling: ${ceiling.activities} no-op activities per workflow (${ceiling.shape}: R through the server, L local, as provisioning runs them), c=${ceiling.concurrency}`, '');
   lines.push('| workflow | p50 ms | p99 ms | per second |', '|---|---|---|---|');

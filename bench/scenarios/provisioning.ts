@@ -1,9 +1,12 @@
+import { Client, Connection } from '@temporalio/client';
 import { createTelnyxCarrier } from '../../carrier/telnyx-carrier.js';
 import { createDatabase } from '../../db/connect.js';
 import { cpuWindow } from '../cpu.js';
 import { monotonicUs, type TimeWindow } from '../cpu-profile.js';
+import { spreadSample } from '../history-times.js';
 import { runClosedLoop } from '../load.js';
 import { memoryOf, sampleRss } from '../processes.js';
+import { provisioningPhases, type ProvisioningPhases, type TimedProvisioning } from '../provisioning-phases.js';
 import { seedSlots, type Slot } from '../seed.js';
 import type { BenchSettings } from '../settings.js';
 import type { BenchStack } from '../stack.js';
@@ -26,6 +29,8 @@ export interface ProvisioningRow {
     /** During the direct run: this process (the activity functions and the load loop) and the sandbox. */
     direct: Record<'bench' | 'sandbox', number | null>;
   };
+  /** At c=1 (absent in reports from before it was measured): where a sample of the service's provisionings spent their time, from their histories. */
+  servicePhases?: ProvisioningPhases;
 }
 
 export interface MemoryFigures {
@@ -37,8 +42,13 @@ export interface MemoryFigures {
   lifetimeHwmMb: Record<string, number>;
 }
 
-/** POST /numbers → 201, as a client sees it. */
-async function provisionThroughApi(apiUrl: string, slot: Slot): Promise<void> {
+/** How many of a c=1 service run's provisionings have their histories split into phases. */
+const phaseSample = 40;
+const nowMs = () => performance.timeOrigin + performance.now();
+
+/** POST /numbers → 201, as a client sees it; resolves the number's id and when the request was sent and its answer read (epoch ms). */
+async function provisionThroughApi(apiUrl: string, slot: Slot): Promise<{ id: string; sentAtMs: number; receivedAtMs: number }> {
+  const sentAtMs = nowMs();
   const response = await fetch(`${apiUrl}/numbers`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-api-key': slot.apiKey },
@@ -46,6 +56,20 @@ async function provisionThroughApi(apiUrl: string, slot: Slot): Promise<void> {
   });
   const text = await response.text();
   if (response.status !== 201) throw new Error(`POST /numbers answered ${response.status}: ${text.slice(0, 200)}`);
+  return { id: (JSON.parse(text) as { id: string }).id, sentAtMs, receivedAtMs: nowMs() };
+}
+
+/** `servicePhases` of a spread sample of a run's provisionings, their workflow ids read from their rows. */
+async function phasesOf(stack: BenchStack, client: Client, timed: { id: string; sentAtMs: number; receivedAtMs: number }[]): Promise<ProvisioningPhases | undefined> {
+  const sample = spreadSample(timed, phaseSample);
+  if (sample.length === 0) return undefined;
+  const rows = await stack.db.selectFrom('phone_numbers').select(['id', 'workflow_id']).where('id', 'in', sample.map((each) => each.id)).execute();
+  const workflowOf = new Map(rows.map((row) => [row.id, row.workflow_id]));
+  const withWorkflow: TimedProvisioning[] = sample.flatMap((each) => {
+    const workflowId = workflowOf.get(each.id);
+    return workflowId ? [{ workflowId, sentAtMs: each.sentAtMs, receivedAtMs: each.receivedAtMs }] : [];
+  });
+  return provisioningPhases(client, withWorkflow);
 }
 
 /**
@@ -57,6 +81,8 @@ export async function runProvisioning(stack: BenchStack, settings: BenchSettings
   // The baseline gets a pool of the worker's size (the pg default the worker's createDatabase uses).
   const directDb = createDatabase({ databaseUrl: stack.databaseUrl, dataDir: stack.logDir, poolSize: Number(stack.childEnv.DATABASE_POOL_SIZE ?? 10) });
   const direct = createDirectProvisioner({ db: directDb, carrier, orgNumberLimit: 1_000_000, connectionId: 'sandbox-connection' });
+  const connection = await Connection.connect({ address: stack.temporalAddress });
+  const client = new Client({ connection, namespace: 'default' });
   const rows: ProvisioningRow[] = [];
   const measured = [{ name: 'api', pid: stack.api.pid }, { name: 'worker', pid: stack.worker.pid }];
   const overall = sampleRss(measured);
@@ -90,11 +116,14 @@ export async function runProvisioning(stack: BenchStack, settings: BenchSettings
         const sampler = concurrency === maxConcurrency ? sampleRss(measured) : undefined;
         const serviceCpu = cpuWindow([...measured, { name: 'temporal', pid: stack.temporalPid }, { name: 'sandbox', pid: stack.sandboxPid() }]);
         const startUs = monotonicUs();
+        const timed: Awaited<ReturnType<typeof provisionThroughApi>>[] = [];
         const serviceStats = await runClosedLoop({
           concurrency,
           durationMs: seconds * 1000,
           maxRequests: max,
-          request: (_worker, n) => provisionThroughApi(stack.apiUrl, serviceSlots[n]!),
+          request: async (_worker, n) => {
+            timed.push(await provisionThroughApi(stack.apiUrl, serviceSlots[n]!));
+          },
         });
         const serviceCpuMs = serviceCpu.perOperation(serviceStats.count);
         serviceWindows.push({ startUs, endUs: monotonicUs() });
@@ -112,8 +141,13 @@ export async function runProvisioning(stack: BenchStack, settings: BenchSettings
             service: { worker: serviceCpuMs.worker ?? null, api: serviceCpuMs.api ?? null, temporal: serviceCpuMs.temporal ?? null, sandbox: serviceCpuMs.sandbox ?? null },
             direct: { bench: directCpuMs.bench ?? null, sandbox: directCpuMs.sandbox ?? null },
           },
+          ...(concurrency === 1 ? { servicePhases: await phasesOf(stack, client, timed) } : {}),
         };
         rows.push(row);
+        if (row.servicePhases) {
+          const phases = row.servicePhases.phases.filter((each) => !each.phase.startsWith('  ')).map((each) => `${each.phase.split(' (')[0]} ${each.meanMs}`);
+          log(`provisioning ${latencyMs} ms c=1: mean ms per provisioning over ${row.servicePhases.sampled} histories: ${phases.join(', ')}`);
+        }
         log(
           `provisioning ${latencyMs} ms c=${concurrency}: direct p50 ${directStats.p50Ms} ms ${directStats.perSecond}/s, ` +
             `service p50 ${serviceStats.p50Ms} ms ${serviceStats.perSecond}/s (errors ${serviceStats.errors}${serviceStats.firstError ? `: ${serviceStats.firstError}` : ''}), ` +
@@ -122,7 +156,7 @@ export async function runProvisioning(stack: BenchStack, settings: BenchSettings
       }
     }
   } finally {
-    await directDb.destroy();
+    await Promise.all([directDb.destroy(), connection.close()]);
   }
   const peakMb = overall.stop();
   const lifetimeHwmMb: Record<string, number> = {};
