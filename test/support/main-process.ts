@@ -8,20 +8,32 @@ export type LogLine = Record<string, unknown> & { msg?: string };
 /** A compiled entry point running as its own process. */
 export interface MainProcess {
   child: ChildProcess;
-  /** Its exit code, once it exits. */
+  /** Its exit code, once it has exited and all its output is read. */
   exited: Promise<number | null>;
   /** Every stdout line so far, parsed. */
   lines: () => LogLine[];
   stderr: () => string;
+  /** Everything it printed so far: stdout, then stderr. */
+  output: () => string;
+}
+
+export interface MainProcessOptions {
+  /** e.g. `dist/main/worker.js`; global setup builds dist/. */
+  script: string;
+  /** The msg of the log line that says it is up. */
+  ready: string;
+  env: Record<string, string>;
+  /** The child goes in here as soon as it starts, for the caller to stop. */
+  children: ChildProcess[];
 }
 
 /**
- * Runs a compiled entry point (`dist/main/…`; global setup builds it) against the test run's PostgreSQL
- * and Temporal with LOG_LEVEL=info and `env` on top; resolves once it logs `ready` (a log line's msg),
- * rejects if it exits first. The child goes into `children` as soon as it starts, for the caller to stop.
+ * Runs a compiled entry point against the test run's PostgreSQL and Temporal with LOG_LEVEL=info and `env`
+ * on top, without waiting: `ready` resolves true once it logs `options.ready`, false if it exits first
+ * (always false without `options.ready`, for a process expected to stop on its own).
  */
-export async function startMainProcess(options: { script: string; ready: string; env: Record<string, string>; children: ChildProcess[] }): Promise<MainProcess> {
-  const { script, ready, env } = options;
+export function spawnMainProcess(options: Omit<MainProcessOptions, 'ready'> & { ready?: string }): MainProcess & { ready: Promise<boolean> } {
+  const { script, env } = options;
   const child = spawn(process.execPath, [script], {
     cwd: projectRoot,
     env: { ...process.env, DATABASE_URL: inject('databaseUrl'), TEMPORAL_ADDRESS: inject('temporalAddress'), LOG_LEVEL: 'info', ...env },
@@ -31,14 +43,21 @@ export async function startMainProcess(options: { script: string; ready: string;
   let stdout = '';
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  await new Promise<void>((resolve, reject) => {
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  const ready = new Promise<boolean>((resolve) => {
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
-      if (stdout.includes(JSON.stringify(ready))) resolve();
+      if (options.ready !== undefined && stdout.includes(JSON.stringify(options.ready))) resolve(true);
     });
-    void exited.then((code) => reject(new Error(`${script} exited with ${code}: ${stdout}${stderr}`)));
+    void exited.then(() => resolve(false));
   });
   const lines = () => stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as LogLine);
-  return { child, exited, lines, stderr: () => stderr };
+  return { child, exited, ready, lines, stderr: () => stderr, output: () => stdout + stderr };
+}
+
+/** {@link spawnMainProcess}, resolved once it logs `ready`; rejects, with its output, if it exits first. */
+export async function startMainProcess(options: MainProcessOptions): Promise<MainProcess> {
+  const { ready, ...started } = spawnMainProcess(options);
+  if (!(await ready)) throw new Error(`${options.script} exited with ${await started.exited}: ${started.output()}`);
+  return started;
 }

@@ -1,11 +1,14 @@
-import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { spawnMainProcess } from '../../support/main-process.js';
 
 const carrierCalls: string[] = [];
 let carrier: Server | undefined;
+const children: ChildProcess[] = [];
 
 afterAll(async () => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   await new Promise((done) => (carrier ? carrier.close(done) : done(undefined)));
 });
 
@@ -22,34 +25,19 @@ async function recordingCarrier(): Promise<string> {
 }
 
 /** `npm run api` (the compiled `dist/main/api.js`; global setup builds it) with `env` over the test's own. */
-function runApiMain(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['dist/main/api.js'], {
-    cwd: new URL('../../..', import.meta.url).pathname,
-    env: { ...process.env, TELNYX_CONNECTION_ID: '', DEPLOYMENT_ID: '', TELNYX_PUBLIC_KEY: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => void (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => void (output += chunk.toString()));
-  return new Promise<{ code: number | null; output: string }>((resolve) => child.once('exit', (code) => resolve({ code, output })));
-}
+const runApiMain = (env: Record<string, string>) =>
+  spawnMainProcess({ script: 'dist/main/api.js', env: { TELNYX_CONNECTION_ID: '', DEPLOYMENT_ID: '', TELNYX_PUBLIC_KEY: '', ...env }, children });
 
 describe('npm run api: configuration', () => {
   it('when TELNYX_API_KEY is set without TELNYX_CONNECTION_ID, then it exits non-zero naming TELNYX_CONNECTION_ID and calls no carrier', async () => {
     const baseUrl = await recordingCarrier();
 
-    const { code, output } = await runApiMain({
-      TELNYX_API_KEY: 'KEY0123456789',
-      TELNYX_BASE_URL: baseUrl,
-      DEPLOYMENT_ID: 'production',
-      DATABASE_URL: inject('databaseUrl'),
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
-      PORT: '0',
-    });
+    const api = runApiMain({ TELNYX_API_KEY: 'KEY0123456789', TELNYX_BASE_URL: baseUrl, DEPLOYMENT_ID: 'production', PORT: '0' });
+    const code = await api.exited;
 
     expect(code).not.toBe(0);
     expect(code).not.toBeNull();
-    expect(output).toContain('TELNYX_CONNECTION_ID: must be set when TELNYX_API_KEY is set');
+    expect(api.output()).toContain('TELNYX_CONNECTION_ID: must be set when TELNYX_API_KEY is set');
     expect(carrierCalls).toEqual([]);
   });
 });

@@ -1,24 +1,22 @@
-import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { payloadToJSON } from '@temporalio/common/lib/proto-utils.js';
-import { describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../sandbox/free-port.js';
-import { projectRoot } from '../../support/run-cli.js';
-import { waitFor } from '../../support/workflow-harness.js';
+import { spawnMainProcess, startMainProcess } from '../../support/main-process.js';
 
 const keys = `k1:${randomBytes(32).toString('base64')}`;
 const token = randomBytes(32).toString('base64url');
 
+const children: ChildProcess[] = [];
+
+afterAll(() => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
 /** A compiled production entry point (global setup builds `dist/`) with `env` over the test's own. */
-function runMain(script: string, env: Record<string, string>) {
-  const child = spawn(process.execPath, [script], { cwd: projectRoot, env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => void (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => void (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, exited, output: () => output };
-}
+const runMain = (script: string, env: Record<string, string>) => spawnMainProcess({ script, env, children });
 
 describe('npm run codec-server (dist/main/codec-server.js)', () => {
   it('when PAYLOAD_CODEC_SERVER_TOKEN is unset, then it exits 1 naming it', async () => {
@@ -37,8 +35,12 @@ describe('npm run codec-server (dist/main/codec-server.js)', () => {
 
   it('when configured, then it serves /decode to the token holder only and stops cleanly on SIGTERM', async () => {
     const address = `127.0.0.1:${await freePort()}`;
-    const run = runMain('dist/main/codec-server.js', { PAYLOAD_CODEC_KEYS: keys, PAYLOAD_CODEC_SERVER_TOKEN: token, PAYLOAD_CODEC_SERVER_ADDRESS: address });
-    await waitFor(async () => run.output().includes('codec server listening'), 'the codec server to listen');
+    const run = await startMainProcess({
+      script: 'dist/main/codec-server.js',
+      ready: 'codec server listening',
+      env: { PAYLOAD_CODEC_KEYS: keys, PAYLOAD_CODEC_SERVER_TOKEN: token, PAYLOAD_CODEC_SERVER_ADDRESS: address },
+      children,
+    });
     const body = JSON.stringify({ payloads: [payloadToJSON(defaultPayloadConverter.toPayload({ plain: true }))] });
     const decode = (headers: Record<string, string>) => fetch(`http://${address}/decode`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body });
 
@@ -57,8 +59,6 @@ describe('npm run api with a bad PAYLOAD_CODEC_KEYS', () => {
   it('when a key is not base64 of 32 bytes, then the API exits non-zero naming PAYLOAD_CODEC_KEYS before serving', async () => {
     const run = runMain('dist/main/api.js', {
       PAYLOAD_CODEC_KEYS: `good:${randomBytes(32).toString('base64')},bad:dG9vIHNob3J0`,
-      DATABASE_URL: inject('databaseUrl'),
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
       PORT: '0',
     });
 

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,11 +7,9 @@ import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ReconcileInventoryInput, ReconcileReport } from '../../../domain/reconcile-contract.js';
 import { startSandbox, type Sandbox } from '../../../sandbox/server.js';
+import { spawnMainProcess } from '../../support/main-process.js';
 import { runCommand } from '../../support/run-cli.js';
 
-type LogLine = Record<string, unknown> & { msg?: string };
-
-const root = new URL('../../..', import.meta.url).pathname;
 const scratch = mkdtempSync(join(tmpdir(), 'prebuilt-bundle-'));
 const children: ChildProcess[] = [];
 let sandbox: Sandbox;
@@ -28,36 +26,14 @@ afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-/** `node dist/main/worker.js` (global setup builds dist/) with WORKFLOW_BUNDLE_PATH; resolves when it runs or exits. */
-function startWorkerMain(bundlePath: string, taskQueue: string) {
-  const child = spawn(process.execPath, ['dist/main/worker.js'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      DATABASE_URL: inject('databaseUrl'),
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
-      TEMPORAL_TASK_QUEUE: taskQueue,
-      TELNYX_BASE_URL: sandbox.baseURL,
-      WORKFLOW_BUNDLE_PATH: bundlePath,
-      WORKER_METRICS_ADDRESS: '',
-      RECONCILE_ENABLED: 'false',
-      LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+/** `node dist/main/worker.js` (global setup builds dist/) with WORKFLOW_BUNDLE_PATH; `ready` resolves when it runs or exits. */
+const startWorkerMain = (bundlePath: string, taskQueue: string) =>
+  spawnMainProcess({
+    script: 'dist/main/worker.js',
+    ready: 'worker running',
+    env: { TEMPORAL_TASK_QUEUE: taskQueue, TELNYX_BASE_URL: sandbox.baseURL, WORKFLOW_BUNDLE_PATH: bundlePath, WORKER_METRICS_ADDRESS: '', RECONCILE_ENABLED: 'false' },
+    children,
   });
-  children.push(child);
-  let stdout = '';
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const running = new Promise<boolean>((resolve) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      if (stdout.includes('"worker running"')) resolve(true);
-    });
-    void exited.then(() => resolve(false));
-  });
-  const lines = () => stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as LogLine);
-  return { child, running, exited, lines };
-}
 
 describe('a prebuilt workflow bundle (WORKFLOW_BUNDLE_PATH), as the image ships it', () => {
   it('when the bundle CLI wrote it, then a worker started from it runs a workflow to its result', async () => {
@@ -68,7 +44,7 @@ describe('a prebuilt workflow bundle (WORKFLOW_BUNDLE_PATH), as the image ships 
 
     const taskQueue = `prebuilt-bundle-${randomUUID()}`;
     const worker = startWorkerMain(bundlePath, taskQueue);
-    expect(await worker.running).toBe(true);
+    expect(await worker.ready).toBe(true);
     expect(worker.lines().find((line) => line.msg === 'workflows from a prebuilt bundle')).toMatchObject({ codePath: bundlePath });
 
     const input: ReconcileInventoryInput = {
@@ -95,7 +71,7 @@ describe('a prebuilt workflow bundle (WORKFLOW_BUNDLE_PATH), as the image ships 
 
     const worker = startWorkerMain(missing, `prebuilt-bundle-${randomUUID()}`);
 
-    expect(await worker.running).toBe(false);
+    expect(await worker.ready).toBe(false);
     expect(await worker.exited).toBe(1);
     expect(JSON.stringify(worker.lines())).toContain(`WORKFLOW_BUNDLE_PATH: cannot read ${missing}`);
   });

@@ -1,11 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { searchAttributes } from '../../../domain/search-attributes.js';
 import { progressQuery, reservationUpdate, workflowIds } from '../../../domain/workflow-contract.js';
 import { provisionNumber } from '../../../workflows/index.js';
+import { startMainProcess } from '../../support/main-process.js';
 import { startTcpProxy, type TcpProxy } from '../../support/tcp-proxy.js';
 import { createWorkerDatabase, sleep, startWorkflowHarness, waitFor, type WorkflowHarness } from '../../support/workflow-harness.js';
 
@@ -35,33 +35,18 @@ afterAll(async () => {
 const rowOf = (id: string) => harness.db.selectFrom('phone_numbers').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 
 /** `npm run worker` (the compiled `dist/main/worker.js`) as a separate process on its own task queue, resolved once it polls. */
-async function spawnWorker(taskQueue: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['dist/main/worker.js'], {
-    cwd: new URL('../../..', import.meta.url).pathname,
+const spawnWorker = (taskQueue: string) =>
+  startMainProcess({
+    script: 'dist/main/worker.js',
+    ready: 'worker running',
     env: {
-      ...process.env,
-      DATABASE_URL: inject('databaseUrl'),
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
       TEMPORAL_TASK_QUEUE: taskQueue,
       TELNYX_BASE_URL: harness.sandboxBaseURL,
-      LOG_LEVEL: 'info',
       // The dev server is shared by the whole run: no unscoped sweep schedule on it.
       RECONCILE_ENABLED: 'false',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    children,
   });
-  children.push(child);
-  let output = '';
-  child.stderr?.on('data', (chunk: Buffer) => void (output += chunk.toString()));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('worker running')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`worker exited with ${code}: ${output}`)));
-  });
-  return child;
-}
 
 describe('provisionNumber durability', () => {
   it('when the database is unavailable during registration, then the workflow waits and finishes once it returns', async () => {
@@ -74,7 +59,9 @@ describe('provisionNumber durability', () => {
     const { organizationId } = await harness.newOrganization();
     const input = harness.provisionInput(organizationId);
     const handle = await harness.startProvision(input, taskQueue);
-    await waitFor(async () => (await handle.query(progressQuery)).step === 'configuring', 'the configuring step');
+    // The row, not the query: the configuring write, the configuration and registration are local
+    // activities in one workflow task, and a query is answered only between workflow tasks.
+    await waitFor(async () => (await rowOf(input.phoneNumberId)).provisioning_step === 'configuring', 'the configuring step');
 
     proxy.pause();
     await waitFor(async () => (await handle.query(progressQuery)).step === 'registering', 'the registering step');
@@ -99,8 +86,8 @@ describe('provisionNumber durability', () => {
     const handle = await harness.startProvision(input, taskQueue);
     await waitFor(async () => (await handle.query(progressQuery)).step === 'awaiting_completion', 'the order to be placed');
 
-    first.kill('SIGKILL');
-    await once(first, 'exit');
+    first.child.kill('SIGKILL');
+    await first.exited;
     const second = await spawnWorker(taskQueue);
     const result = await handle.result();
 
@@ -110,9 +97,8 @@ describe('provisionNumber durability', () => {
     expect(owned.map((number) => number.phone_number)).toEqual([result.number]);
     expect(await rowOf(input.phoneNumberId)).toMatchObject({ status: 'active', carrier_number_id: owned[0]?.id });
     await harness.recordHistory('provision-worker-killed', handle);
-    second.kill('SIGTERM');
-    const [exitCode] = await once(second, 'exit');
-    expect(exitCode).toBe(0);
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
   });
 
   it('when 10 provisions for one organization run at once, then exactly its limit of numbers is provisioned', async () => {

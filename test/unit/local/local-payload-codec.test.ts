@@ -1,23 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../config/config.js';
 import { ensureLocalPayloadCodec } from '../../../local/local-payload-codec.js';
 import { parseCodecKeys } from '../../../temporal/payload-codec/codec-keys.js';
+import { freshDataDirs } from '../../support/fresh-data-dirs.js';
 
-const folders: string[] = [];
-const freshDataDir = () => {
-  const dir = join(mkdtempSync(join(tmpdir(), 'payload-codec-')), 'data');
-  folders.push(dir);
-  return dir;
-};
+const freshDataDir = freshDataDirs('payload-codec');
 const unset = { PAYLOAD_CODEC_KEYS: undefined, PAYLOAD_CODEC_SERVER_TOKEN: undefined };
-
-afterEach(() => {
-  for (const dir of folders.splice(0)) rmSync(join(dir, '..'), { recursive: true, force: true });
-});
 
 describe('ensureLocalPayloadCodec (npm start)', () => {
   it('when npm start runs its own dev server on a new data folder, then a valid key and token are made, kept owner-only, and the same ones come back on a restart', () => {
