@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startApiHarness, type ApiHarness } from '../../support/api-harness.js';
-import { inkboxPython, runInkboxScript } from '../../support/inkbox-python.js';
+import type { ApiHarness } from '../../support/api-harness.js';
+import { runInkboxScriptOnApi } from '../../support/inkbox-python-on-api.js';
 
 /**
  * The official Inkbox Python SDK (`inkbox` 0.7.x, unmodified, in .tools/inkbox-venv) against the
@@ -19,11 +19,9 @@ const e164 = /^\+1\d{10}$/;
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 beforeAll(async () => {
-  const python = await inkboxPython();
-  h = await startApiHarness();
-  const org = await h.newOrganization(['preexisting']);
-  organizationId = org.organizationId;
-  summary = await runInkboxScript(python, 'inkbox_python_client.py', [h.url, org.apiKey, 'py']);
+  const run = await runInkboxScriptOnApi('inkbox_python_client.py', { handles: ['preexisting'], prefix: 'py' });
+  ({ harness: h, report: summary } = run);
+  organizationId = run.organization.organizationId;
 }, 300_000);
 
 afterAll(async () => {

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { readSigningKey } from '../../../db/repositories/signing-keys.js';
-import { startApiHarness, type ApiHarness } from '../../support/api-harness.js';
-import { inkboxPython, runInkboxScript, type SdkReport } from '../../support/inkbox-python.js';
+import type { ApiHarness } from '../../support/api-harness.js';
+import type { SdkReport } from '../../support/inkbox-python.js';
+import { runInkboxScriptOnApi } from '../../support/inkbox-python-on-api.js';
 
 /**
  * Signing keys through the official Inkbox Python SDK (`inkbox` 0.7.x, unmodified):
@@ -15,11 +16,13 @@ let identityId: string;
 let summary: SdkReport;
 
 beforeAll(async () => {
-  const python = await inkboxPython();
-  h = await startApiHarness({ worker: false, config: { SIGNING_KEY_ENCRYPTION_KEY: encryptionKey } });
-  const org = await h.newOrganization(['py-keys']);
-  identityId = org.identityId;
-  summary = await runInkboxScript(python, 'inkbox_python_signing_keys.py', [h.url, org.apiKey, 'py-keys']);
+  const run = await runInkboxScriptOnApi('inkbox_python_signing_keys.py', {
+    harness: { worker: false, config: { SIGNING_KEY_ENCRYPTION_KEY: encryptionKey } },
+    handles: ['py-keys'],
+    prefix: 'py-keys',
+  });
+  ({ harness: h, report: summary } = run);
+  identityId = run.organization.identityId;
 }, 300_000);
 
 afterAll(async () => {
