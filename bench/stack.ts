@@ -25,6 +25,11 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** When set, the worker runs under `node --cpu-prof` and writes its profiles here when it exits. */
   workerCpuProfDir?: string;
+  /**
+   * Node flags for the API and the worker after their npm scripts' own (the later V8 flag wins), to compare
+   * heap settings without editing package.json, e.g. `--max-semi-space-size=0` for V8's own young generation.
+   */
+  extraNodeArgs?: string[];
 }
 
 export interface BenchStack {
@@ -113,7 +118,7 @@ export async function startBenchStack(options: StackOptions): Promise<BenchStack
       spawnNode(name, join(root, file), { env: childEnv, logDir, args, nodeArgs });
     const spawnAsNpmRuns = (script: 'api' | 'worker', extraNodeArgs: string[] = []) => {
       const { nodeArgs, file } = npmScriptCommand(join(root, 'package.json'), script);
-      return spawn(script, file, [], [...nodeArgs, ...extraNodeArgs]);
+      return spawn(script, file, [], [...nodeArgs, ...(options.extraNodeArgs ?? []), ...extraNodeArgs]);
     };
     const port = devServer.address.split(':').at(-1)!;
     const temporalPid = findPid((argv) => argv.includes('start-dev') && argv[argv.indexOf('--port') + 1] === port);
