@@ -106,7 +106,7 @@ export function renderCallDecision(rows: CallDecisionRow[]): string[] {
   const bursts = rows.filter((row) => row.burst);
   if (bursts.length > 0) {
     lines.push(
-      'Burst: that many calls rung at the same instant, each hung up once decided, the stack left to settle before the next round; the goal for 20 calls in progress is judged on these.',
+      'Burst: that many calls rung at the same instant, each hung up once decided, the stack left to settle before the next round (direct and service rounds taking turns); the goal for 20 calls in progress is judged on these.',
       '',
       `| action | calls at once × rounds | ${callFigureHeader}`,
       '|---|---|---|---|---|---|---|---|---|---|',

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { workflowIds } from '../../domain/workflow-contract.js';
-import { runBursts } from '../burst.js';
+import { runAlternatingBursts } from '../burst.js';
 import { cpuWindow } from '../cpu.js';
 import { EventType, eventMs, eventName, fetchEvents, firstEventMs, spreadSample } from '../history-times.js';
 import { runClosedLoop } from '../load.js';
@@ -250,10 +250,27 @@ export async function runCallDecision(stack: BenchStack, settings: BenchSettings
         });
         return { ...stats, results };
       });
-    const bursts = (side: Side, action: CallAction, size: number) =>
-      measured(side, action, 2, () =>
-        runBursts({ size, rounds: settings.callBurstRounds, request: (n) => ring(action, n), latencyOf, settle: (calls) => settleCalls(stack.sandboxUrl, calls, side.client) }),
-      );
+    /** Direct and service bursts taking turns round by round (each side warmed up first), in `measured`'s shape. */
+    const bursts = async (action: CallAction, size: number) => {
+      const both = [sides.direct, sides.service];
+      for (const side of both) {
+        await setWebhookUrl(stack, side.webhookUrl);
+        for (let i = 0; i < 2; i += 1) await ring(action, i);
+      }
+      const runs = await runAlternatingBursts({
+        size,
+        rounds: settings.callBurstRounds,
+        latencyOf,
+        sides: both.map((side) => ({
+          prepare: () => setWebhookUrl(stack, side.webhookUrl),
+          request: (n: number) => ring(action, n),
+          settle: (calls: MeasuredCall[]) => settleCalls(stack.sandboxUrl, calls, side.client),
+          processes: side.processes,
+        })),
+      });
+      const [direct, service] = runs.map(({ results, cpuMsPerOperation, ...stats }) => ({ stats, cpuMs: cpuMsPerOperation, results }));
+      return { direct: direct!, service: service! };
+    };
     /** Service beside direct for one way of ringing, with where the service's time went. */
     const figures = async (
       direct: Awaited<ReturnType<typeof closedLoop>>,
@@ -289,8 +306,7 @@ export async function runCallDecision(stack: BenchStack, settings: BenchSettings
         // The burst first, on a settled stack; then the closed loop at the same concurrency.
         let burst: CallDecisionRow['burst'];
         if (concurrency > 1) {
-          const direct = await bursts(sides.direct, action, concurrency);
-          const service = await bursts(sides.service, action, concurrency);
+          const { direct, service } = await bursts(action, concurrency);
           burst = { rounds: settings.callBurstRounds, ...(await figures(direct, service)) };
           report(`${action} burst of ${concurrency} x ${settings.callBurstRounds} rounds`, burst);
         }
