@@ -6,6 +6,7 @@ import {
   condition,
   isCancellation,
   log,
+  type LocalActivityOptions,
   patched,
   proxyActivities,
   proxyLocalActivities,
@@ -73,9 +74,19 @@ function carrierAfterPurchase(orderDeadlineMs: number, budgetMs: number) {
   } as const;
 }
 
+/**
+ * The same call as a local activity: the same timeouts and retries, run in the workflow's own task.
+ * No heartbeat timeout: a local activity's cancellation reaches it without one. Backoffs past the
+ * local retry threshold (1 minute; only a carrier's Retry-After asks for more) wait on a timer.
+ */
+function asLocal({ heartbeatTimeout: _, ...options }: { heartbeatTimeout: string } & LocalActivityOptions): LocalActivityOptions {
+  return options;
+}
+
 const remoteRowWrites = proxyActivities<Activities>(rowStatement);
 const localRowWrites = proxyLocalActivities<Activities>(rowStatement);
-const numberSearch = proxyActivities<Activities>(carrierSearch);
+const remoteNumberSearch = proxyActivities<Activities>(carrierSearch);
+const localNumberSearch = proxyLocalActivities<Activities>(asLocal(carrierSearch));
 const orderPlacement = proxyActivities<Activities>(carrierOrder);
 const releases = proxyActivities<Activities>(carrierReleaseFirstBudget);
 
@@ -110,6 +121,13 @@ const lookForUnlistedOrderPatch = 'look-for-unlisted-order';
  * records `awaiting_completion` before its wait.
  */
 const completedOrderSkipsAwaitingPatch = 'completed-order-skips-awaiting';
+/**
+ * Patch id: the inventory search and the number configuration run as local activities (both are
+ * idempotent: a search reads, a configuration sets the same settings again), with the same timeouts,
+ * retries and Retry-After; the order stays an activity through the server, with its heartbeats. That is
+ * two activity tasks and two workflow tasks through the server fewer per provisioning.
+ */
+const localCarrierCallsPatch = 'local-carrier-calls';
 
 /**
  * Reserve, search, order, await completion, configure, register; releases what it bought on any failure.
@@ -123,6 +141,7 @@ const completedOrderSkipsAwaitingPatch = 'completed-order-skips-awaiting';
 export async function provisionNumber(input: ProvisionNumberInput): Promise<ProvisionNumberResult> {
   const { workflowId } = workflowInfo();
   const rowWrites = patched(localRowWritesPatch) ? localRowWrites : remoteRowWrites;
+  const localCarrierCalls = patched(localCarrierCallsPatch);
   const progress: ProvisioningProgress = { step: 'reserving', phoneNumber: null, orderId: null, attempts: 0 };
   const completions = new Map<string, OrderCompletedSignal['status']>();
   let reservation: { failure: ApplicationFailure | null } | undefined;
@@ -162,6 +181,7 @@ export async function provisionNumber(input: ProvisionNumberInput): Promise<Prov
   try {
     enter('searching');
     const spreadCandidates = patched(spreadCandidatesPatch);
+    const numberSearch = localCarrierCalls ? localNumberSearch : remoteNumberSearch;
     const found = await numberSearch.searchNumbers.executeWithOptions({ summary: `Search ${input.type} numbers${input.state ? ` in ${input.state}` : ''}` }, [
       { type: input.type, state: input.state, limit: spreadCandidates ? searchWidth : maxCandidates + 2 },
     ]);
@@ -200,7 +220,10 @@ export async function provisionNumber(input: ProvisionNumberInput): Promise<Prov
       enter('configuring');
       await recordStep('configuring');
     }
-    const numberConfiguration = proxyActivities<Activities>(carrierAfterPurchase(input.orderDeadlineMs, input.orderDeadlineMs));
+    const configurationOptions = carrierAfterPurchase(input.orderDeadlineMs, input.orderDeadlineMs);
+    const numberConfiguration = localCarrierCalls
+      ? proxyLocalActivities<Activities>(asLocal(configurationOptions))
+      : proxyActivities<Activities>(configurationOptions);
     const { carrierNumberId } = await numberConfiguration.configureNumber.executeWithOptions({ summary: `Attach ${placed.phoneNumber} to the voice connection` }, [
       // The workflow id on the number itself ties it to this provisioning for reconciliation.
       { phoneNumber: placed.phoneNumber, organizationId: input.organizationId, customerReference: workflowId },

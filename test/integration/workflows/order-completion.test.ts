@@ -60,7 +60,10 @@ describe('order completion', () => {
   it('when the completion webhook arrives after polling found the order complete, then it is harmless', async () => {
     await harness.sandbox.addFault({ method: 'PATCH', path: '/v2/phone_numbers/*', action: { type: 'delay', ms: 1000 }, times: 1 });
     const { handle, orderId } = await provisionUntilOrderSettles(100);
-    await waitFor(async () => (await handle.query(progressQuery)).step === 'configuring', 'polling to find the order complete');
+    // The row, not the query: a query is answered between workflow tasks, and the configuring write runs
+    // in one task with the configuration and registration.
+    const stepOf = async () => (await harness.db.selectFrom('phone_numbers').select('provisioning_step').where('workflow_id', '=', handle.workflowId).executeTakeFirst())?.provisioning_step;
+    await waitFor(async () => (await stepOf()) === 'configuring', 'polling to find the order complete');
 
     await handle.signal(orderCompletedSignal, { orderId, status: 'success' });
     const result = await handle.result();

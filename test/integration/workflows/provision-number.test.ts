@@ -79,7 +79,12 @@ describe('provisionNumber', () => {
     });
     expect(upserts.flatMap((fields) => (fields.ProvisioningStep === undefined ? [] : [fields.ProvisioningStep]))).toEqual(['reserving', 'searching', 'ordering', 'configuring', 'registering', 'completed']);
     expect(upserts).toContainEqual({ PhoneNumber: result.number, ProvisioningStep: 'configuring' });
-    expect(localActivities).toEqual(['reserveNumber', 'recordProvisioningStep', 'registerNumber']);
+    expect(localActivities).toEqual(['reserveNumber', 'searchNumbers', 'recordProvisioningStep', 'configureNumber', 'registerNumber']);
+    const throughServer = (events ?? []).flatMap((event) => {
+      const type = event.activityTaskScheduledEventAttributes?.activityType?.name;
+      return type ? [type] : [];
+    });
+    expect(throughServer).toEqual(['placeOrder']);
     expect(await rowOf(input.phoneNumberId)).toMatchObject({ status: 'active', number: result.number, provisioning_step: 'completed' });
   });
 
@@ -101,6 +106,31 @@ describe('provisionNumber', () => {
     await handle.result();
 
     expect(await rowOf(input.phoneNumberId)).toMatchObject({ status: 'active' });
+  });
+
+  it('when inventory search is rate limited with Retry-After, then the next attempt waits as long as the carrier asked', async () => {
+    const since = new Date().toISOString();
+    await harness.sandbox.addFault({ method: 'GET', path: '/v2/available_phone_numbers', action: { type: 'error', status: 429, headers: { 'retry-after': '2' } }, times: 1 });
+    const { input, handle } = await provision();
+
+    await handle.result();
+
+    const searches = (await harness.sandbox.requests()).filter((request) => request.path === '/v2/available_phone_numbers' && request.at >= since);
+    expect(searches.map((request) => request.status)).toEqual([429, 200]);
+    // The retry policy alone would try again after 500 ms.
+    expect(Date.parse(searches[1]!.at) - Date.parse(searches[0]!.at)).toBeGreaterThanOrEqual(1900);
+    expect(await rowOf(input.phoneNumberId)).toMatchObject({ status: 'active' });
+  });
+
+  it('when configuring the number answers 5xx twice, then it is retried and the number is registered active', async () => {
+    await harness.sandbox.addFault({ method: 'PATCH', path: '/v2/phone_numbers/*', action: { type: 'error', status: 503 }, times: 2 });
+    const { input, handle } = await provision();
+
+    const result = await handle.result();
+
+    expect(await rowOf(input.phoneNumberId)).toMatchObject({ status: 'active', number: result.number });
+    const owned = (await harness.sandbox.ownedNumbers()).filter((number) => number.customer_reference === handle.workflowId);
+    expect(owned.map((number) => number.phone_number)).toEqual([result.number]);
   });
 
   it('when the inventory is empty, then it fails no_numbers_available and the row is failed', async () => {
