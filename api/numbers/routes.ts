@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../../config/config.js';
 import { readPhoneNumberById, readPhoneNumberView, readPhoneNumberViews, updateCallSettings } from '../../db/repositories/phone-numbers.js';
 import type { Database } from '../../db/schema.js';
-import type { CallSettings } from '../../domain/phone-number.js';
+import { liveStatuses, type CallSettings, type PhoneNumberStatus } from '../../domain/phone-number.js';
 import { organizationOf } from '../auth.js';
 import { ApiError, numberForbidden, phoneNumberNotFound, ValidationError } from '../errors/api-error.js';
 import { parseOrThrow } from '../errors/zod-issues.js';
@@ -37,6 +37,13 @@ function idempotencyKeyOf(req: Request): string | undefined {
   }
   return key;
 }
+
+/**
+ * The statuses GET /numbers lists: without a query string (the usual list), the schema's default without
+ * running the parser (it ignores other parameters and defaults a missing status to the live statuses).
+ */
+const listedStatuses = (req: Request): readonly PhoneNumberStatus[] =>
+  req.url.includes('?') ? parseOrThrow(listNumbersQuerySchema, req.query, 'query').status : liveStatuses;
 
 const prefersAsync = (req: Request): boolean =>
   (req.get('prefer') ?? '').split(/[,;]/).some((token) => token.trim().toLowerCase() === 'respond-async');
@@ -86,8 +93,7 @@ export function numberRoutes(deps: NumberRoutesDeps): Router {
   });
 
   router.get('/', async (req, res) => {
-    const { status } = parseOrThrow(listNumbersQuerySchema, req.query, 'query');
-    const rows = await readPhoneNumberViews(db, organizationOf(res), status);
+    const rows = await readPhoneNumberViews(db, organizationOf(res), listedStatuses(req));
     sendJson(res, rows.map(presentPhoneNumber));
   });
 
