@@ -196,8 +196,9 @@ async function provisionNumbers(stack: BenchStack, perAction: number, streamUrl:
 /**
  * Incoming calls decided by the service (sandbox → API → `handleIncomingCall` on the worker → command)
  * and by the direct handler (sandbox → one Express process → the same activity functions → command),
- * for `auto_accept` and `auto_reject` numbers at each concurrency; the sandbox's webhook URL is switched
- * between the two, which run one after the other.
+ * for `auto_accept` and `auto_reject` numbers at each concurrency: above c=1 first in bursts (direct and
+ * service rounds taking turns), then in a closed loop (direct, then service). The sandbox's webhook URL is
+ * switched between the two.
  */
 export async function runCallDecision(stack: BenchStack, settings: BenchSettings, log: (line: string) => void): Promise<CallDecisionRow[]> {
   const sink = stack.spawn('stream-sink', 'bench/stream-sink.ts');
