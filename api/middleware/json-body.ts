@@ -15,5 +15,18 @@ export const requireJsonContentType: RequestHandler = (req, _res, next) => {
   next();
 };
 
-/** JSON up to 16 KiB; any JSON value is accepted here so that a non-object is a 422, not a 400. */
-export const parseJsonBody = express.json({ limit: maxJsonBodyBytes, strict: false, type: ['application/json', 'application/*+json'] });
+const jsonParser = express.json({ limit: maxJsonBodyBytes, strict: false, type: ['application/json', 'application/*+json'] });
+
+/**
+ * JSON up to 16 KiB; any JSON value is accepted here so that a non-object is a 422, not a 400. A request
+ * with neither Transfer-Encoding nor Content-Length has no body (every GET the read path serves): it goes
+ * on at once, as the parser would after its own checks (`req.body` stays undefined), without them.
+ * Any other request, `Content-Length: 0` included (the parser makes that `{}`), goes to the parser.
+ */
+export const parseJsonBody: RequestHandler = (req, res, next) => {
+  if (req.headers['transfer-encoding'] === undefined && req.headers['content-length'] === undefined) {
+    next();
+    return;
+  }
+  jsonParser(req, res, next);
+};
