@@ -1,4 +1,5 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { IncomingCallAction, PhoneNumberStatus } from './phone-number.js';
 
 /** A call's status as Inkbox's `PhoneCall.status` has it. */
 export const callStatuses = ['initiated', 'ringing', 'answered', 'completed', 'failed', 'canceled'] as const;
@@ -33,6 +34,37 @@ export const callDecisionReasons = {
   streamUrlRefused: 'stream_url_refused',
 } as const;
 export type CallDecisionReason = (typeof callDecisionReasons)[keyof typeof callDecisionReasons];
+
+/** What a number's own settings decide, without asking anyone; null for `webhook`, where the customer decides. */
+export type RuleDecision = { kind: 'answer' | 'reject'; reason: CallDecisionReason } | null;
+
+/** `paused` numbers and `auto_reject` reject, `auto_accept` answers (with the number's own stream URL). */
+export function ruleDecisionOf(numberStatus: PhoneNumberStatus, action: IncomingCallAction): RuleDecision {
+  if (numberStatus === 'paused') return { kind: 'reject', reason: callDecisionReasons.numberPaused };
+  switch (action) {
+    case 'auto_reject':
+      return { kind: 'reject', reason: callDecisionReasons.autoReject };
+    case 'auto_accept':
+      return { kind: 'answer', reason: callDecisionReasons.autoAccept };
+    case 'webhook':
+      return null;
+  }
+}
+
+/** What Telnyx carries to the media stream (`client_state`, base64 JSON): who the call is for. */
+export interface CallStreamContext {
+  call_id: string;
+  local_phone_number: string;
+  remote_phone_number: string;
+  agent_handle: string | null;
+}
+
+export const callStreamContext = (callId: string, input: Pick<IncomingCallInput, 'to' | 'from'>, agentHandle: string | null): CallStreamContext => ({
+  call_id: callId,
+  local_phone_number: input.to,
+  remote_phone_number: input.from,
+  agent_handle: agentHandle,
+});
 
 /** What the Telnyx webhook route hands `handleIncomingCall`, from a verified `call.initiated`. */
 export interface IncomingCallInput {

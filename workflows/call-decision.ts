@@ -1,7 +1,7 @@
 import { log, proxyActivities } from '@temporalio/workflow';
 import type { IncomingCallTarget } from '../activities/call-activities.js';
 import type { Activities } from '../activities/create-activities.js';
-import { callDecisionReasons, type CallDecisionReason, type CustomerWebhookOutcome } from '../domain/calls.js';
+import { callDecisionReasons, ruleDecisionOf, type CallDecisionReason, type CustomerWebhookOutcome } from '../domain/calls.js';
 import { failureMessage } from './failures.js';
 
 /** What the workflow does with a ringing call to a known number. */
@@ -32,15 +32,9 @@ const reject = (reason: CallDecisionReason, failed = false): CallDecision => ({ 
 
 /** `auto_reject` and paused numbers reject, `auto_accept` answers, `webhook` asks the customer (and fails closed). */
 export async function decideCall(target: KnownTarget, webhookTimeoutMs = defaultWebhookTimeoutMs): Promise<CallDecision> {
-  if (target.numberStatus === 'paused') return reject(callDecisionReasons.numberPaused);
-  switch (target.action) {
-    case 'auto_reject':
-      return reject(callDecisionReasons.autoReject);
-    case 'auto_accept':
-      return { kind: 'answer', streamUrl: target.clientWebsocketUrl, reason: callDecisionReasons.autoAccept };
-    case 'webhook':
-      return askCustomer(target, webhookTimeoutMs);
-  }
+  const rule = ruleDecisionOf(target.numberStatus, target.action);
+  if (!rule) return askCustomer(target, webhookTimeoutMs);
+  return rule.kind === 'reject' ? reject(rule.reason) : { kind: 'answer', streamUrl: target.clientWebsocketUrl, reason: rule.reason };
 }
 
 async function askCustomer(target: KnownTarget, webhookTimeoutMs: number): Promise<CallDecision> {

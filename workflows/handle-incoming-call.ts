@@ -1,11 +1,12 @@
 import { condition, log, proxyLocalActivities, setHandler, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/create-activities.js';
-import type { CallProgressChange, IncomingCallTarget } from '../activities/call-activities.js';
+import type { CallProgressChange, IncomingCallTarget, RuleCommand } from '../activities/call-activities.js';
 import {
   callAnsweredSignal,
   callDecisionReasons,
   callHangupSignal,
   callProgressQuery,
+  callStreamContext,
   callStreamingSignal,
   endedCallStatuses,
   hangupRequestedSignal,
@@ -96,8 +97,8 @@ export async function handleIncomingCall(input: HandleIncomingCallInput): Promis
    * task that completes the workflow while a signal comes in fails (UnhandledCommand) and is run again
    * from the start, local activities (the lookup, the command) included.
    */
-  const reject = async (summary: string) => {
-    const result = await sendCommand(() => commands.rejectIncomingCall.executeWithOptions({ summary }, [call]));
+  const reject = async (summary: string, sentByLookup?: Extract<RuleCommand, { kind: 'reject' }>['result']) => {
+    const result = sentByLookup ?? (await sendCommand(() => commands.rejectIncomingCall.executeWithOptions({ summary }, [call])));
     if (result === 'done') await awaitHangup();
     return result;
   };
@@ -109,7 +110,11 @@ export async function handleIncomingCall(input: HandleIncomingCallInput): Promis
 
   let target: IncomingCallTarget;
   try {
-    target = await lookups.beginIncomingCall.executeWithOptions({ summary: `Look up ${input.to}` }, [{ ...input, workflowId }]);
+    // The lookup sends the number's rule's command itself, unless the call is already being hung up (a rerun).
+    const sendRuleCommand = !hungUp() && !signals.hangupRequested;
+    target = await lookups.beginIncomingCall.executeWithOptions({ summary: `Look up ${input.to}` }, [
+      { ...input, workflowId, sendRuleCommand },
+    ]);
   } catch (error) {
     log.error('could not look the called number up; rejecting the call', { to: input.to, error: failureMessage(error) });
     upsertPhoneNumber();
@@ -162,15 +167,18 @@ export async function handleIncomingCall(input: HandleIncomingCallInput): Promis
   const hangupBeforeCommand = signals.hangupRequested && decision.kind !== 'reject';
   if (hangupBeforeCommand) decision = { kind: 'reject', reason: decision.reason, failed: false };
 
+  const { ruleCommand } = target;
   let answerSent = false;
   if (decision.kind === 'answer') {
     const { streamUrl } = decision;
-    const context = { call_id: callId, local_phone_number: input.to, remote_phone_number: input.from, agent_handle: agentHandle };
-    const result = streamUrl
-      ? await sendCommand(() =>
+    const context = callStreamContext(callId, input, agentHandle);
+    const sentByLookup = ruleCommand?.kind === 'answer' ? ruleCommand.result : undefined;
+    const result = !streamUrl
+      ? 'stream_url_refused'
+      : (sentByLookup ??
+        (await sendCommand(() =>
           commands.answerIncomingCall.executeWithOptions({ summary: 'Answer with media streaming' }, [{ ...call, streamUrl, context }]),
-        )
-      : 'stream_url_refused';
+        )));
     if (result === 'stream_url_refused') {
       decision = { kind: 'reject', reason: callDecisionReasons.streamUrlRefused, failed: true };
       progress.decisionReason = decision.reason;
@@ -186,7 +194,7 @@ export async function handleIncomingCall(input: HandleIncomingCallInput): Promis
   }
 
   if (decision.kind === 'reject') {
-    const result = await reject('Reject the call');
+    const result = await reject('Reject the call', ruleCommand?.kind === 'reject' ? ruleCommand.result : undefined);
     if (result === 'call_ended') return record({ status: 'canceled', hangup_reason: 'remote', decision_reason: decision.reason, ended_at: now() });
     return record({
       status: decision.failed || result === 'failed' ? 'failed' : 'canceled',

@@ -112,6 +112,23 @@ describe('a number that takes no calls', () => {
 });
 
 describe('auto_accept', () => {
+  test('when the carrier fails the answer sent with the lookup, then the workflow sends it again and the call is answered', async () => {
+    const streamUrl = `${stack.media.url}/auto-accept/answer-again`;
+    const org = await stack.organizationWithNumber({ incoming_call_action: 'auto_accept', client_websocket_url: streamUrl });
+    await stack.api.control.addFault({ method: 'POST', path: '/v2/calls/*', action: { type: 'error', status: 500 }, times: 1 });
+
+    const { call_control_id: callControlId } = await stack.ring(org.number.number);
+    const row = await stack.answeredRow(callControlId);
+    const answers = (await stack.api.control.requests()).filter((request) => decodeURIComponent(request.path).endsWith(`/${callControlId}/actions/answer`));
+    const call = await stack.sandboxCall(callControlId);
+
+    expect(answers.map((request) => (request.status === 500 ? 'refused' : request.status! < 300 ? 'ok' : request.status))).toEqual(['refused', 'ok']);
+    expect(call.commands.map((command) => [command.action, command.outcome])).toEqual([['answer', 'applied']]);
+    expect(row).toMatchObject({ status: 'answered', client_websocket_url: streamUrl, decision_reason: callDecisionReasons.autoAccept });
+    await stack.callerHangsUp(callControlId);
+    await stack.settledRow(callControlId);
+  });
+
   test('when a number with auto_accept is called, then the call is answered with a bidirectional stream of both tracks carrying the call context, and the workflow follows the stream', async () => {
     const { org, from, streamUrl, callControlId, stream, row } = await answeredCall('/auto-accept/context');
 
