@@ -219,6 +219,31 @@ describe('tenancy', () => {
     expect((await owner.call('GET', `/numbers/${number.id}`)).body.status).toBe('active');
   });
 
+  test('when two organizations read at the same time (reads of one moment share a statement), then each sees only its own', async () => {
+    const owner = await h.newOrganization();
+    const stranger = await h.newOrganization();
+    const number = (await owner.call('POST', '/numbers', { body: { agent_handle: 'agent' } })).body;
+    const theirs = (await stranger.call('POST', '/numbers', { body: { agent_handle: 'agent' } })).body;
+
+    const rounds = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        Promise.all([
+          owner.call('GET', `/numbers/${number.id}`),
+          stranger.call('GET', `/numbers/${number.id}`),
+          owner.call('GET', '/numbers'),
+          stranger.call('GET', '/numbers'),
+        ]),
+      ),
+    );
+
+    for (const [ownRead, strangerRead, ownList, strangerList] of rounds) {
+      expect([ownRead!.status, ownRead!.body.id]).toEqual([200, number.id]);
+      expect([strangerRead!.status, strangerRead!.body.error]).toEqual([403, 'forbidden']);
+      expect(ownList!.body.map((each: { id: string }) => each.id)).toEqual([number.id]);
+      expect(strangerList!.body.map((each: { id: string }) => each.id)).toEqual([theirs.id]);
+    }
+  });
+
   test("when another organization names this organization's identity, then it is not found there and nothing is ordered", async () => {
     const owner = await h.newOrganization(['private-agent']);
     const stranger = await h.newOrganization(['someone-else']);
