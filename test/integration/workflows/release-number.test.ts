@@ -83,7 +83,8 @@ describe('releaseNumber', () => {
   });
 
   it('when a provisioning number is released, then provisioning is cancelled, its pending order cancelled, and the row ends released', async () => {
-    await harness.sandbox.configure({ order_completion: { mode: 'delayed', delay_ms: 1000 } });
+    // Long enough that the release's cancel reaches the pending order first, however loaded the machine.
+    await harness.sandbox.configure({ order_completion: { mode: 'delayed', delay_ms: 20_000 } });
     const { organizationId } = await harness.newOrganization();
     const input = harness.provisionInput(organizationId, { orderPollIntervalMs: 3_600_000 });
     const provisioning = await harness.startProvision(input);
