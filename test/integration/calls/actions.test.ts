@@ -226,6 +226,26 @@ describe('POST /api/v1/phone/calls/{id}/hangup', () => {
     expect((await stack.sandboxCall(callControlId)).commands).toHaveLength(2);
   });
 
+  test('when the hangup API is called while the answer sent with the lookup is on its way, then the answered call is hung up, not left up', async () => {
+    const streamUrl = `${stack.media.url}/hangup-api/during-answer`;
+    const org = await stack.organizationWithNumber({ incoming_call_action: 'auto_accept', client_websocket_url: streamUrl });
+    // The answer reaches the carrier only after the hangup request has reached the workflow.
+    await stack.api.control.addFault({ method: 'POST', path: '/v2/calls/*', action: { type: 'delay', ms: 2500 }, times: 1 });
+
+    const { call_control_id: callControlId } = await stack.ring(org.number.number);
+    const ringing = await waitFor(async () => stack.callRow(callControlId), 'the call row');
+    const hungUp = await org.call('POST', `/api/v1/phone/calls/${ringing.id}/hangup`);
+    const { call, row } = await stack.ended(callControlId);
+
+    expect(hungUp.status).toBe(200);
+    expect(call.commands.map((command) => [command.action, command.outcome])).toEqual([
+      ['answer', 'applied'],
+      ['hangup', 'applied'],
+    ]);
+    expect(call).toMatchObject({ hangup_source: 'callee' });
+    expect(row).toMatchObject({ hangup_reason: 'local', decision_reason: callDecisionReasons.autoAccept });
+  });
+
   test('when another organization hangs up the call, then 404 and the call goes on', async () => {
     const { callControlId, row } = await answeredCall('/hangup-api/other-org');
     const other = await stack.api.newOrganization();
