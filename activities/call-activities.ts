@@ -54,6 +54,9 @@ export type CallProgressChange = Omit<CallUpdate, 'id' | 'updated_at' | 'started
 };
 
 export function createCallActivities({ db, carrier, config, resolveHost = systemResolver }: CallActivityDeps) {
+  /** The SSRF guard for stream URLs, in this worker's mode: built once, not per answered call. */
+  const checkStreamUrl = createCallbackUrlGuard({ allowPrivate: config.ALLOW_PRIVATE_CALLBACK_URLS, resolveHost });
+
   /**
    * Answers with media streaming to `streamUrl` once the SSRF guard (in this worker's mode) approves
    * it: `stream_url_refused` when it does not, and nothing is sent to the carrier.
@@ -64,8 +67,7 @@ export function createCallActivities({ db, carrier, config, resolveHost = system
     streamUrl: string;
     context: CallStreamContext;
   }): Promise<CallCommandResult | 'stream_url_refused'> {
-    const guard = createCallbackUrlGuard({ allowPrivate: config.ALLOW_PRIVATE_CALLBACK_URLS, resolveHost });
-    const refusal = await guard(input.streamUrl);
+    const refusal = await checkStreamUrl(input.streamUrl);
     if (refusal || !/^wss?:\/\//i.test(input.streamUrl)) {
       log.warn('stream URL refused; the call is rejected', { callId: input.context.call_id, reason: refusal?.msg ?? 'not a ws(s) URL' });
       return 'stream_url_refused';
